@@ -1,0 +1,164 @@
+//! The rules one procedure file must follow on its own and against the reference data.
+
+use std::path::Path;
+
+use super::sections::{STEPS_SECTION, normalize, section_problems};
+use super::{Problem, Reference, Rule, SourceFile, parse_duration_minutes};
+use crate::domain::{FrontMatter, ProcedureKind};
+use crate::markdown::{Block, Outline, outline, parse_document, split_front_matter};
+
+const STEP_HEADER: [&str; 5] = [
+    "Bước",
+    "Nội dung công việc",
+    "Trách nhiệm",
+    "Thời gian",
+    "Biểu mẫu/Kết quả",
+];
+
+/// Checks one file. Returns its code with the line it is declared on (for the duplicate check
+/// across files) and the problems found.
+pub fn check_document(
+    file: &SourceFile,
+    reference: &Reference,
+) -> (Option<(String, usize)>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut report = |line: usize, rule: Rule, message: String| {
+        problems.push(Problem {
+            file: file.path.clone(),
+            line,
+            rule,
+            message,
+        })
+    };
+    let doc = match parse_document(&file.text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            report(e.line, Rule::FrontMatter, e.message);
+            return (None, problems);
+        }
+    };
+    let yaml = split_front_matter(&file.text)
+        .map(|(y, _, _)| y)
+        .unwrap_or_default();
+    let key_line = |key: &str| {
+        yaml.lines()
+            .position(|l| l.starts_with(&format!("{key}:")))
+            .map_or(2, |i| i + 2)
+    };
+    let front = &doc.front;
+    for p in front.problems() {
+        report(key_line(p.key), Rule::Schema, p.message);
+    }
+    if let Some(message) = path_mismatch(&file.path, front) {
+        report(key_line("code"), Rule::CodeMismatch, message);
+    }
+    if !reference.field_codes.is_empty() && !reference.field_codes.contains(&front.field) {
+        report(
+            key_line("field"),
+            Rule::UnknownField,
+            format!("lĩnh vực {} không có trong fields.yaml", front.field),
+        );
+    }
+    for key in &front.legal_basis {
+        if !reference.legal_keys.contains(key) {
+            let message = format!("căn cứ pháp lý {key} không có trong legal-bases.yaml");
+            report(key_line("legal_basis"), Rule::UnknownLegalBasis, message);
+        }
+    }
+    let body = outline(&doc.body);
+    let operational = front.kind == ProcedureKind::Operational;
+    let to_file_line = |body_line: usize| body_line + doc.body_line - 1;
+    for (line, rule, message) in section_problems(&body, operational) {
+        report(to_file_line(line), rule, message);
+    }
+    if operational && let Some(budget) = front.processing_time.as_ref().map(|t| t.budget_minutes())
+    {
+        for (line, rule, message) in step_table_problems(&body, budget) {
+            report(to_file_line(line), rule, message);
+        }
+    }
+    (Some((front.code.clone(), key_line("code"))), problems)
+}
+
+fn path_mismatch(path: &Path, front: &FrontMatter) -> Option<String> {
+    let stem = path.file_stem()?.to_string_lossy();
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|f| f.to_string_lossy());
+    let in_field_folder = path.components().count() == 2;
+    if stem != front.code {
+        Some(format!("mã {} khác tên tệp {stem}.md", front.code))
+    } else if !in_field_folder || folder.as_deref() != Some(front.field.as_str()) {
+        Some(format!("tệp phải nằm ở {}/{}.md", front.field, front.code))
+    } else {
+        None
+    }
+}
+
+fn step_table_problems(body: &Outline, budget: u32) -> Vec<(usize, Rule, String)> {
+    let wanted = normalize(STEPS_SECTION);
+    let Some(index) = body
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Heading(h) if normalize(&h.text) == wanted))
+    else {
+        return vec![]; // reported as a missing section
+    };
+    let heading_line = match &body.blocks[index] {
+        Block::Heading(h) => h.line,
+        _ => 1,
+    };
+    let Some(table) = body.section(index).iter().find_map(|b| match b {
+        Block::Table(t) => Some(t),
+        _ => None,
+    }) else {
+        return vec![(
+            heading_line,
+            Rule::StepTable,
+            "mục 5.7 không có bảng các bước".into(),
+        )];
+    };
+    let header: Vec<String> = table.header.cells.iter().map(|c| normalize(c)).collect();
+    let expected: Vec<String> = STEP_HEADER.iter().map(|c| normalize(c)).collect();
+    if header != expected {
+        let message = format!("tiêu đề bảng phải là | {} |", STEP_HEADER.join(" | "));
+        return vec![(table.line, Rule::StepTable, message)];
+    }
+    let mut out = Vec::new();
+    if table.rows.is_empty() {
+        out.push((
+            table.line,
+            Rule::StepTable,
+            "bảng các bước không có bước nào".into(),
+        ));
+    }
+    let mut total = 0u32;
+    for row in &table.rows {
+        match row.cells.get(3).and_then(|c| parse_duration_minutes(c)) {
+            Some(minutes) => total += minutes,
+            None => out.push((
+                row.line,
+                Rule::StepTable,
+                format!(
+                    "ô Thời gian \"{}\" phải bắt đầu bằng số giờ/ngày/phút",
+                    row.cells.get(3).map_or("", |c| c)
+                ),
+            )),
+        }
+    }
+    if out.is_empty() && total != budget {
+        let message = format!(
+            "tổng thời gian các bước là {} giờ, khác thời gian xử lý {} giờ",
+            hours(total),
+            hours(budget)
+        );
+        out.push((table.line, Rule::StepTimes, message));
+    }
+    out
+}
+
+fn hours(minutes: u32) -> String {
+    let h = f64::from(minutes) / 60.0;
+    format!("{h}").replace('.', ",")
+}

@@ -1,0 +1,100 @@
+//! The reference data a procedure tree is checked against: `fields.yaml` and `legal-bases.yaml`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::{Problem, Rule};
+use crate::domain::field::Field;
+use crate::domain::legal_basis::LegalBasis;
+
+pub const FIELDS_FILE: &str = "fields.yaml";
+pub const LEGAL_BASES_FILE: &str = "legal-bases.yaml";
+
+/// Fields and legal bases as loaded, plus the problems found in those files.
+#[derive(Debug, Default, Clone)]
+pub struct Reference {
+    pub fields: Vec<Field>,
+    pub legal_bases: Vec<LegalBasis>,
+    pub field_codes: HashSet<String>,
+    pub legal_keys: HashSet<String>,
+    pub problems: Vec<Problem>,
+}
+
+fn load_list<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    name: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<T> {
+    let path = dir.join(name);
+    let problem = |line, message| Problem {
+        file: PathBuf::from(name),
+        line,
+        rule: Rule::ReferenceData,
+        message,
+    };
+    match std::fs::read_to_string(&path) {
+        Err(e) => {
+            problems.push(problem(1, format!("không đọc được {name}: {e}")));
+            vec![]
+        }
+        Ok(text) => serde_saphyr::from_str(&text).unwrap_or_else(|e| {
+            let line = e.location().map_or(1, |l| l.line() as usize);
+            let msg = e.to_string();
+            problems.push(problem(
+                line,
+                msg.lines().next().unwrap_or_default().to_owned(),
+            ));
+            vec![]
+        }),
+    }
+}
+
+/// Loads and cross-checks the reference files of the tree at `dir`.
+pub fn load_reference(dir: &Path) -> Reference {
+    let mut problems = Vec::new();
+    let fields: Vec<Field> = load_list(dir, FIELDS_FILE, &mut problems);
+    let legal_bases: Vec<LegalBasis> = load_list(dir, LEGAL_BASES_FILE, &mut problems);
+    let mut dup = |file: &str, what: &str, key: &str| {
+        problems.push(Problem {
+            file: PathBuf::from(file),
+            line: 1,
+            rule: Rule::ReferenceData,
+            message: format!("{what} {key} bị trùng"),
+        })
+    };
+    let mut field_codes = HashSet::new();
+    for f in &fields {
+        if !field_codes.insert(f.code.clone()) {
+            dup(FIELDS_FILE, "lĩnh vực", &f.code);
+        }
+    }
+    let mut legal_keys = HashSet::new();
+    for l in &legal_bases {
+        if !legal_keys.insert(l.key.clone()) {
+            dup(LEGAL_BASES_FILE, "khóa", &l.key);
+        }
+    }
+    let by_key: HashMap<_, _> = legal_bases.iter().map(|l| (l.key.as_str(), l)).collect();
+    for l in &legal_bases {
+        if let Some(next) = &l.superseded_by
+            && !by_key.contains_key(next.as_str())
+        {
+            problems.push(Problem {
+                file: PathBuf::from(LEGAL_BASES_FILE),
+                line: 1,
+                rule: Rule::ReferenceData,
+                message: format!(
+                    "{} được thay thế bởi {next}, nhưng {next} không có trong danh sách",
+                    l.key
+                ),
+            });
+        }
+    }
+    Reference {
+        fields,
+        legal_bases,
+        field_codes,
+        legal_keys,
+        problems,
+    }
+}

@@ -1,0 +1,15 @@
+//! The domain: pure Rust types, rules and lifecycles. Nothing here knows about HTTP, SQL or git.
+
+pub mod code;
+pub mod field;
+pub mod front_matter;
+pub mod legal_basis;
+pub mod permission;
+pub mod procedure;
+pub mod role;
+
+pub use code::{FieldCode, ProcedureCode};
+pub use front_matter::{FrontMatter, ProcedureKind, ProcessingTime};
+pub use permission::{Action, Actor, Resource, authorize};
+pub use procedure::{ProcedureStatus, RevisionNumber};
+pub use role::Role;

@@ -1,0 +1,106 @@
+//! Splitting a procedure file into its YAML front matter and Markdown body.
+
+use crate::domain::FrontMatter;
+
+/// A problem that stops a file from being read at all, with the 1-based line it was found on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// A parsed procedure file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureDocument {
+    pub front: FrontMatter,
+    /// The Markdown after the closing `---`.
+    pub body: String,
+    /// The 1-based line of the file on which the body starts.
+    pub body_line: usize,
+}
+
+/// Splits `text` into (front matter YAML, body, line on which the body starts).
+pub fn split_front_matter(text: &str) -> Result<(&str, &str, usize), ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let missing = || ParseError {
+        line: 1,
+        message: "thiếu phần thông tin đầu tệp (front matter) giữa hai dòng ---".into(),
+    };
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+        .ok_or_else(missing)?;
+    let mut offset = 0;
+    for (index, line) in rest.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            // Line 1 is the opening `---`, the YAML starts on line 2, the closing fence follows it.
+            return Ok((yaml, body, index + 3));
+        }
+        offset += line.len();
+    }
+    Err(ParseError {
+        line: 1,
+        message: "phần front matter không có dòng --- đóng".into(),
+    })
+}
+
+/// Parses a whole procedure file. YAML errors carry the line in the file, not in the YAML block.
+pub fn parse_document(text: &str) -> Result<ProcedureDocument, ParseError> {
+    let (yaml, body, body_line) = split_front_matter(text)?;
+    let front: FrontMatter = serde_saphyr::from_str(yaml).map_err(|e| ParseError {
+        line: e.location().map_or(2, |l| l.line() as usize + 1),
+        message: format!("front matter không hợp lệ: {}", first_line(&e.to_string())),
+    })?;
+    Ok(ProcedureDocument {
+        front,
+        body: body.to_owned(),
+        body_line,
+    })
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "---\ncode: QT-HTI-01\ntitle: Đăng ký khai sinh\nfield: HTI\nkind: operational\nrevision: 1\neffective_date: 2019-08-01\nowner: Công chức Tư pháp - Hộ tịch\nreview_interval_months: 12\nprocessing_time: { working_days: 0, note: \"Trong ngày\" }\nfee: Miễn phí\nlegal_basis: [LUAT-HOTICH-2014]\niso_clauses: [\"8.1\"]\n---\n## 1. Mục đích\n";
+
+    #[test]
+    fn splits_and_types_the_front_matter() {
+        let doc = parse_document(FILE).unwrap();
+        assert_eq!(doc.front.code, "QT-HTI-01");
+        assert_eq!(
+            doc.front.processing_time.unwrap().note.as_deref(),
+            Some("Trong ngày")
+        );
+        assert_eq!(doc.body, "## 1. Mục đích\n");
+        assert_eq!(doc.body_line, 15);
+    }
+
+    #[test]
+    fn refuses_a_file_without_front_matter() {
+        let err = parse_document("# Tiêu đề\n").unwrap_err();
+        assert_eq!(err.line, 1);
+        let err = parse_document("---\ncode: x\n").unwrap_err();
+        assert!(err.message.contains("đóng"), "{}", err.message);
+    }
+
+    #[test]
+    fn names_the_file_line_of_a_yaml_error() {
+        let text = FILE.replace("revision: 1", "revision: một");
+        let err = parse_document(&text).unwrap_err();
+        assert_eq!(err.line, 6, "{}", err.message);
+    }
+
+    #[test]
+    fn refuses_unknown_keys() {
+        let text = FILE.replace("revision: 1\n", "revision: 1\nrevison: 2\n");
+        let err = parse_document(&text).unwrap_err();
+        assert!(err.message.contains("revison"), "{}", err.message);
+    }
+}
