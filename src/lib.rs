@@ -6,7 +6,15 @@
 //! cases and talks to `db`, `store` and `markdown` through the ports in `service::ports`. `domain`
 //! is pure Rust.
 
+pub mod app;
 pub mod check;
 pub mod cli;
+pub mod config;
+pub mod db;
 pub mod domain;
+pub mod error;
+pub mod http;
 pub mod markdown;
+pub mod pages;
+pub mod service;
+pub mod store;

@@ -2,7 +2,7 @@
 //! The importer runs the same rules, so nothing enters the store that `qms check` would refuse.
 
 mod document_rules;
-mod reference;
+pub mod reference;
 mod sections;
 mod step_time;
 

@@ -24,7 +24,9 @@ pub fn parse_duration_minutes(cell: &str) -> Option<u32> {
         return None;
     };
     let minutes = number * per_unit;
-    (0.0..1e7).contains(&minutes).then(|| minutes.round() as u32)
+    (0.0..1e7)
+        .contains(&minutes)
+        .then(|| minutes.round() as u32)
 }
 
 #[cfg(test)]

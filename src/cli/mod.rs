@@ -1,36 +1,76 @@
 //! The `qms` command line: one subcommand per task, each documented in `qms --help`.
 
 mod check;
+mod import;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::config::Settings;
+
 #[derive(Parser)]
 #[command(
     name = "qms",
     version,
-    about = "ISO 9001:2015 document control: procedures in git, review, approval, publishing, audits and corrective actions"
+    about = "ISO 9001:2015 document control: procedures in git, review, approval, publishing, audits and corrective actions",
+    after_help = "Settings come from an optional TOML file (--config, default ./qms.toml) and QMS_* environment \
+variables: QMS_DATA_DIR, QMS_LISTEN, QMS_DATABASE_URL, QMS_PROCEDURES_DIR, QMS_ADMIN_PASSWORD, QMS_JWT_SECRET, \
+QMS_TOKEN_MINUTES, QMS_MAX_BODY_BYTES, QMS_WORKERS."
 )]
 struct Cli {
+    /// A TOML settings file (keys as the QMS_* variables, lower case, without the prefix).
+    #[arg(long, global = true, env = "QMS_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the web service: reconciles the index with git, imports the corpus on first start,
+    /// creates the first admin account, then serves pages and the API.
+    Serve,
     /// Validate a procedure tree (front matter, codes, sections, step tables) and print every problem.
     Check {
         /// The tree to check.
         #[arg(default_value = "procedures")]
         dir: PathBuf,
     },
+    /// Import the procedures of a tree that the store does not hold yet, as their first revision.
+    Import {
+        /// The tree to import.
+        #[arg(default_value = "procedures")]
+        dir: PathBuf,
+    },
+}
+
+fn settings(config: Option<&std::path::Path>) -> Result<Settings, ExitCode> {
+    Settings::load(config).map_err(|e| {
+        eprintln!("qms: {e}");
+        ExitCode::from(2)
+    })
 }
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("info,actix_server=warn"),
+    )
+    .format_timestamp_secs()
+    .init();
+    match cli.command {
         Command::Check { dir } => check::run(&dir),
+        Command::Serve => match settings(cli.config.as_deref()) {
+            Ok(s) => serve::run(s),
+            Err(code) => code,
+        },
+        Command::Import { dir } => match settings(cli.config.as_deref()) {
+            Ok(s) => import::run(s, &dir),
+            Err(code) => code,
+        },
     }
 }

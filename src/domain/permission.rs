@@ -6,6 +6,7 @@ use super::role::Role;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub username: String,
+    pub display_name: String,
     pub roles: Vec<Role>,
     pub fields: Vec<String>,
 }

@@ -1,0 +1,171 @@
+//! Start-up and the application factory shared by `qms serve` and the tests: open the database and
+//! the git store, reconcile the index, import the corpus on first start, make the first admin, and
+//! build the actix `App` with every route and middleware.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Compress, DefaultHeaders, Logger};
+use actix_web::{App, web};
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::http;
+use crate::pages;
+use crate::service::auth::{self, TokenKeys};
+use crate::service::import::{Imported, import_tree};
+use crate::service::ports::UserRecord;
+use crate::service::reconcile::{Reconciled, reconcile};
+use crate::service::{DocumentCache, Services};
+use crate::store::GitStore;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub services: Services,
+    pub settings: Settings,
+    pub i18n: pages::i18n::Catalog,
+}
+
+/// What start-up did, for the console.
+pub struct Startup {
+    pub state: web::Data<AppState>,
+    pub reconciled: Reconciled,
+    pub imported: Option<Imported>,
+    /// The first admin's username and, when generated, the password to show once.
+    pub first_admin: Option<(String, Option<String>)>,
+}
+
+fn signing_secret(settings: &Settings) -> AppResult<Vec<u8>> {
+    if let Some(secret) = settings.jwt_secret.as_deref().filter(|s| s.len() >= 32) {
+        return Ok(secret.as_bytes().to_vec());
+    }
+    if settings.jwt_secret.is_some() {
+        return Err(AppError::bad_request(
+            "weak_secret",
+            "QMS_JWT_SECRET phải dài ít nhất 32 ký tự.",
+        ));
+    }
+    let path = settings.data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && existing.trim().len() >= 32
+    {
+        return Ok(existing.trim().as_bytes().to_vec());
+    }
+    let secret: String = (0..2)
+        .map(|_| auth::generate_password())
+        .collect::<Vec<_>>()
+        .join("");
+    write_private(&path, &secret)
+        .map_err(|e| AppError::internal(format!("{}: {e}", path.display())))?;
+    Ok(secret.into_bytes())
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+/// Opens everything and brings the index up to date with git.
+pub fn start(settings: Settings) -> AppResult<Startup> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .map_err(|e| AppError::internal(format!("{}: {e}", settings.data_dir.display())))?;
+    let db = Arc::new(Db::open(&settings.database_url())?);
+    let store = Arc::new(GitStore::open_or_init(&settings.store_path())?);
+    let tokens = Arc::new(TokenKeys::new(
+        &signing_secret(&settings)?,
+        settings.token_minutes,
+    ));
+    let services = Services {
+        index: db.clone(),
+        users: db,
+        store,
+        documents: DocumentCache::default(),
+        tokens,
+    };
+    let first_start = services.store.head()?.is_none();
+    let reconciled = reconcile(&services)?;
+    let first_admin = ensure_admin(&services, settings.admin_password.as_deref())?;
+    let imported = if first_start && settings.procedures_dir.is_dir() {
+        Some(import_tree(&services, &settings.procedures_dir, "admin")?)
+    } else {
+        None
+    };
+    let state = web::Data::new(AppState {
+        services,
+        settings,
+        i18n: pages::i18n::Catalog::load(),
+    });
+    Ok(Startup {
+        state,
+        reconciled,
+        imported,
+        first_admin,
+    })
+}
+
+fn ensure_admin(
+    services: &Services,
+    password: Option<&str>,
+) -> AppResult<Option<(String, Option<String>)>> {
+    if services.users.count_users()? > 0 {
+        return Ok(None);
+    }
+    let generated = password.is_none().then(auth::generate_password);
+    let password = password.or(generated.as_deref()).unwrap_or_default();
+    services.users.insert_user(&UserRecord {
+        username: "admin".into(),
+        display_name: "Quản trị hệ thống".into(),
+        password_hash: auth::hash_password(password)?,
+        roles: vec![Role::Admin],
+        fields: vec![],
+        active: true,
+        token_version: 0,
+    })?;
+    Ok(Some(("admin".into(), generated)))
+}
+
+/// The application: routes, limits, error pages and security headers.
+pub fn build(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let limit = state.settings.max_body_bytes;
+    App::new()
+        .app_data(state)
+        .app_data(web::JsonConfig::default().limit(limit).error_handler(|e, _| http::error::json_error(e).into()))
+        .app_data(web::FormConfig::default().limit(limit).error_handler(|e, _| http::error::form_error(e).into()))
+        .app_data(web::PayloadConfig::default().limit(limit))
+        .app_data(web::QueryConfig::default().error_handler(|e, _| http::error::query_error(e).into()))
+        .app_data(web::PathConfig::default().error_handler(|e, _| http::error::path_error(e).into()))
+        .configure(http::configure)
+        .configure(pages::configure)
+        .default_service(web::to(pages::not_found))
+        .wrap(pages::errors::handlers())
+        .wrap(Compress::default())
+        .wrap(
+            DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("X-Frame-Options", "DENY"))
+                .add(("Referrer-Policy", "same-origin"))
+                .add((
+                    "Content-Security-Policy",
+                    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+                )),
+        )
+        .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+}

@@ -1,0 +1,87 @@
+//! `qms serve`: start-up (reconcile, first import, first admin) then the HTTP server.
+
+use std::process::ExitCode;
+
+use actix_web::HttpServer;
+
+use crate::app::{self, Startup};
+use crate::config::Settings;
+
+pub fn run(settings: Settings) -> ExitCode {
+    let listen = settings.listen.clone();
+    let workers = settings.workers;
+    let data_dir = settings.data_dir.display().to_string();
+    let procedures_dir = settings.procedures_dir.display().to_string();
+    let backend = if settings.database_url().starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let Startup {
+        state,
+        reconciled,
+        imported,
+        first_admin,
+    } = match app::start(settings) {
+        Ok(started) => started,
+        Err(e) => {
+            eprintln!("qms: không khởi động được / could not start: {}", e.message);
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "qms {} — dữ liệu / data: {data_dir} ({backend}), kho git / git store: {data_dir}/procedures.git",
+        env!("CARGO_PKG_VERSION")
+    );
+    if reconciled.commits_read > 0 {
+        println!(
+            "Đã đối chiếu chỉ mục với kho git: {} commit / index reconciled from git: {} commits.",
+            reconciled.commits_read, reconciled.commits_read
+        );
+    }
+    if let Some(imported) = imported {
+        println!(
+            "Đã nhập {} quy trình từ {procedures_dir} (lần ban hành đầu tiên) / imported {} procedures.",
+            imported.procedures.len(),
+            imported.procedures.len()
+        );
+        for problem in &imported.refused {
+            println!("  bỏ qua / skipped: {problem}");
+        }
+    }
+    if let Some((username, password)) = first_admin {
+        println!("Tài khoản quản trị đầu tiên / first admin account:");
+        println!("  tên đăng nhập / username: {username}");
+        match password {
+            Some(p) => {
+                println!("  mật khẩu / password:      {p}");
+                println!(
+                    "  (chỉ hiển thị một lần này — hãy lưu lại / shown only this once — keep it safe)"
+                );
+            }
+            None => println!(
+                "  mật khẩu / password: lấy từ QMS_ADMIN_PASSWORD / taken from QMS_ADMIN_PASSWORD"
+            ),
+        }
+    }
+    let factory_state = state.clone();
+    let mut server = HttpServer::new(move || app::build(factory_state.clone()));
+    if let Some(n) = workers {
+        server = server.workers(n.max(1));
+    }
+    let server = match server.bind(&listen) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("qms: không mở được cổng {listen} / cannot listen on {listen}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("Đang phục vụ tại / serving at http://{listen}  (Ctrl+C để dừng / to stop)");
+    match actix_web::rt::System::new().block_on(server.run()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("qms: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

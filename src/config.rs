@@ -1,0 +1,85 @@
+//! Typed settings from an optional TOML file and `QMS_*` environment variables (the variables win).
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Every setting of the service. Defaults run a complete instance from the current directory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Where the SQLite database, the git store (`procedures.git`) and the signing secret live.
+    pub data_dir: PathBuf,
+    /// Address and port to listen on.
+    pub listen: String,
+    /// `postgres://…` selects PostgreSQL; empty means SQLite at `<data_dir>/qms.sqlite3`.
+    pub database_url: Option<String>,
+    /// The corpus imported on first start.
+    pub procedures_dir: PathBuf,
+    /// The first admin's password; a random one is generated and printed once when unset.
+    pub admin_password: Option<String>,
+    /// The token signing secret; generated and kept in `<data_dir>/jwt-secret` when unset.
+    pub jwt_secret: Option<String>,
+    /// How long a sign-in token is valid, in minutes.
+    pub token_minutes: i64,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// HTTP worker threads; the number of CPUs when unset.
+    pub workers: Option<usize>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            listen: "127.0.0.1:8080".into(),
+            database_url: None,
+            procedures_dir: PathBuf::from("procedures"),
+            admin_password: None,
+            jwt_secret: None,
+            token_minutes: 60,
+            max_body_bytes: 1024 * 1024,
+            workers: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then `file` (if it exists), then `QMS_*` variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, String> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        let file = file
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("qms.toml"));
+        if file.exists() {
+            figment = figment.merge(Toml::file(&file));
+        }
+        figment = figment.merge(Env::prefixed("QMS_").ignore(&["config"]));
+        figment
+            .extract()
+            .map_err(|e| format!("cấu hình không hợp lệ / invalid settings: {e}"))
+    }
+
+    /// The database URL, defaulting to SQLite inside the data directory.
+    pub fn database_url(&self) -> String {
+        match self
+            .database_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+        {
+            Some(url) => url.to_owned(),
+            None => self
+                .data_dir
+                .join("qms.sqlite3")
+                .to_string_lossy()
+                .into_owned(),
+        }
+    }
+
+    /// The bare git repository holding published procedures.
+    pub fn store_path(&self) -> PathBuf {
+        self.data_dir.join("procedures.git")
+    }
+}

@@ -1,0 +1,164 @@
+//! Connections, the pool, migrations and write transactions.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::service::ports::{PortError, PortResult};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend; queries written with diesel's DSL run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+}
+
+/// Opens connections by URL scheme, never by trial: a PostgreSQL URL that fails to connect must
+/// not silently become an SQLite file of that name.
+pub struct Manager {
+    url: String,
+    backend: Backend,
+}
+
+// WAL lets readers proceed during a write; busy_timeout makes a second writer wait instead of
+// failing with "database is locked".
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            Backend::Postgres => {
+                let conn =
+                    PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                Ok(DbConn::Postgres(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// The database: a small pool plus the backend it talks to.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    backend: Backend,
+}
+
+pub(crate) fn failure(e: impl std::fmt::Display) -> PortError {
+    PortError::Failure(format!("database: {e}"))
+}
+
+/// A unique-key violation is a conflict the caller can report (a duplicate); the rest are failures.
+fn query_failure(e: diesel::result::Error) -> PortError {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            PortError::Conflict(info.message().to_owned())
+        }
+        e => failure(e),
+    }
+}
+
+impl Db {
+    /// Connects, then runs every pending migration of the backend.
+    pub fn open(url: &str) -> PortResult<Self> {
+        let backend = Backend::of(url);
+        let size = if backend == Backend::Sqlite { 4 } else { 8 };
+        let pool = Pool::builder()
+            .max_size(size)
+            .connection_timeout(Duration::from_secs(15))
+            .build(Manager {
+                url: url.to_owned(),
+                backend,
+            })
+            .map_err(failure)?;
+        let db = Self { pool, backend };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn migrate(&self) -> PortResult<()> {
+        let mut conn = self.conn()?;
+        let done = match &mut *conn {
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+            DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        };
+        done.map_err(|e| PortError::Failure(format!("migrations: {e}")))
+    }
+
+    pub fn conn(&self) -> PortResult<PooledConnection<Manager>> {
+        self.pool.get().map_err(failure)
+    }
+
+    /// Runs `f` in a write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the
+    /// write lock up front so two writers queue on busy_timeout instead of deadlocking.
+    pub fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> QueryResult<T>) -> PortResult<T> {
+        let mut pooled = self.conn()?;
+        let conn: &mut DbConn = &mut pooled;
+        let result = match self.backend {
+            Backend::Sqlite => {
+                conn.batch_execute("BEGIN IMMEDIATE").map_err(failure)?;
+                match f(conn) {
+                    Ok(v) => conn.batch_execute("COMMIT").map(|_| v),
+                    Err(e) => {
+                        let _ = conn.batch_execute("ROLLBACK");
+                        Err(e)
+                    }
+                }
+            }
+            Backend::Postgres => conn.transaction(f),
+        };
+        result.map_err(query_failure)
+    }
+
+    /// Runs a read.
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> QueryResult<T>) -> PortResult<T> {
+        let mut conn = self.conn()?;
+        f(&mut conn).map_err(query_failure)
+    }
+}

@@ -1,0 +1,10 @@
+//! The database adapter: one diesel connection type over SQLite (embedded, the default) and
+//! PostgreSQL, chosen from the URL scheme. Backend-specific SQL stays inside this module.
+
+mod connection;
+mod index;
+mod rows;
+pub mod schema;
+mod users;
+
+pub use connection::{Backend, Db, DbConn};

@@ -1,0 +1,89 @@
+// One portable schema for SQLite and PostgreSQL; states are TEXT, converted to domain enums in
+// the row mappings.
+
+diesel::table! {
+    meta (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    fields (code) {
+        code -> Text,
+        name_vi -> Text,
+        name_en -> Text,
+        is_system -> Bool,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    legal_bases (key) {
+        key -> Text,
+        kind -> Text,
+        number -> Text,
+        issued_on -> Nullable<Date>,
+        issuer -> Text,
+        title -> Text,
+        status -> Text,
+        superseded_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    procedures (code) {
+        code -> Text,
+        title -> Text,
+        field -> Text,
+        kind -> Text,
+        status -> Text,
+        current_revision -> Integer,
+        effective_date -> Date,
+        review_interval_months -> Integer,
+        review_due -> Nullable<Date>,
+        owner -> Text,
+    }
+}
+
+diesel::table! {
+    revisions (id) {
+        id -> Integer,
+        procedure_code -> Text,
+        revision -> Integer,
+        commit_id -> Text,
+        blob_id -> Text,
+        title -> Text,
+        effective_date -> Date,
+        summary -> Text,
+        prepared_by -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        approved_by -> Nullable<Text>,
+        published_by -> Text,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        username -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        roles -> Text,
+        fields -> Text,
+        active -> Bool,
+        token_version -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(revisions -> procedures (procedure_code));
+diesel::allow_tables_to_appear_in_same_query!(
+    meta,
+    fields,
+    legal_bases,
+    procedures,
+    revisions,
+    users
+);

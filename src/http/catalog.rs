@@ -1,0 +1,79 @@
+//! Reading fields and procedures: any signed-in user.
+
+use actix_web::{HttpResponse, web};
+
+use super::blocking;
+use super::dto::{FieldDto, List, ProcedureDto, ProcedureQuery, ProcedureSummary, RevisionDto};
+use super::extract::CurrentUser;
+use crate::app::AppState;
+use crate::domain::{Action, Resource, authorize};
+use crate::error::{AppError, AppResult};
+use crate::service::catalog;
+
+fn may_read(user: &CurrentUser) -> AppResult<()> {
+    authorize(&user.0, Action::ReadProcedures, Resource::None).map_err(|d| {
+        AppError::forbidden(
+            "forbidden",
+            format!("Bạn không có quyền xem tài liệu ({}).", d.reason),
+        )
+    })
+}
+
+pub async fn fields(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
+    may_read(&user)?;
+    let fields = blocking(move || catalog::fields(&state.services)).await?;
+    let items: Vec<FieldDto> = fields.into_iter().map(FieldDto::from).collect();
+    let total = items.len() as i64;
+    Ok(HttpResponse::Ok().json(List { items, total }))
+}
+
+pub async fn procedures(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<ProcedureQuery>,
+) -> AppResult<HttpResponse> {
+    may_read(&user)?;
+    let filter = query.filter()?;
+    let (rows, total) = blocking(move || catalog::procedures(&state.services, &filter)).await?;
+    let items: Vec<ProcedureSummary> = rows.into_iter().map(ProcedureSummary::from).collect();
+    Ok(HttpResponse::Ok().json(List { items, total }))
+}
+
+pub async fn procedure(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    code: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    may_read(&user)?;
+    let code = code.into_inner();
+    let view = blocking(move || catalog::current(&state.services, &code)).await?;
+    Ok(HttpResponse::Ok().json(ProcedureDto::from(view)))
+}
+
+pub async fn revisions(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    code: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    may_read(&user)?;
+    let code = code.into_inner();
+    let rows = blocking(move || catalog::revisions(&state.services, &code)).await?;
+    let items: Vec<RevisionDto> = rows.into_iter().map(RevisionDto::from).collect();
+    let total = items.len() as i64;
+    Ok(HttpResponse::Ok().json(List { items, total }))
+}
+
+pub async fn revision(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    may_read(&user)?;
+    let (code, revision) = path.into_inner();
+    let number: i32 =
+        revision.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            AppError::not_found("revision_not_found", "Lần ban hành không hợp lệ.")
+        })?;
+    let view = blocking(move || catalog::at_revision(&state.services, &code, number)).await?;
+    Ok(HttpResponse::Ok().json(ProcedureDto::from(view)))
+}

@@ -1,0 +1,44 @@
+//! The current user, from a bearer token or the session cookie; 401 without a valid one.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+
+use super::blocking;
+use crate::app::AppState;
+use crate::domain::Actor;
+use crate::error::AppError;
+use crate::service::auth;
+
+/// The cookie the web UI keeps its token in (HttpOnly, SameSite=Strict).
+pub const TOKEN_COOKIE: &str = "qms_token";
+
+/// A signed-in user.
+pub struct CurrentUser(pub Actor);
+
+fn token_of(req: &HttpRequest) -> Option<String> {
+    let header = req.headers().get(actix_web::http::header::AUTHORIZATION);
+    if let Some(value) = header.and_then(|h| h.to_str().ok()) {
+        return value.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
+    }
+    req.cookie(TOKEN_COOKIE).map(|c| c.value().to_owned())
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = token_of(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let token = token.filter(|t| !t.is_empty()).ok_or_else(|| {
+                AppError::unauthorized("missing_token", "Bạn cần đăng nhập để tiếp tục.")
+            })?;
+            let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
+            let actor = blocking(move || auth::authenticate(&state.services, &token)).await?;
+            Ok(CurrentUser(actor))
+        })
+    }
+}

@@ -1,0 +1,51 @@
+//! The JSON API (`/api/v1`, see API.md) and `/healthz`. One small handler per action: extract,
+//! authorise, call the service in a blocking thread, map to a DTO.
+
+mod auth;
+mod catalog;
+pub mod dto;
+pub mod error;
+pub mod extract;
+
+use actix_web::{HttpResponse, web};
+
+use crate::error::{AppError, AppResult};
+
+/// Registers the API routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(healthz)).service(
+        web::scope("/api/v1")
+            .route("/auth/login", web::post().to(auth::login))
+            .route("/me", web::get().to(auth::me))
+            .route("/fields", web::get().to(catalog::fields))
+            .route("/procedures", web::get().to(catalog::procedures))
+            .route("/procedures/{code}", web::get().to(catalog::procedure))
+            .route(
+                "/procedures/{code}/revisions",
+                web::get().to(catalog::revisions),
+            )
+            .route(
+                "/procedures/{code}/revisions/{revision}",
+                web::get().to(catalog::revision),
+            )
+            .default_service(web::to(not_found)),
+    );
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+}
+
+pub async fn not_found() -> AppResult<HttpResponse> {
+    Err(AppError::not_found(
+        "not_found",
+        "Không tìm thấy địa chỉ này.",
+    ))
+}
+
+/// Runs blocking work (database, git, argon2) off the actix worker threads.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    web::block(f).await.map_err(AppError::internal)?
+}

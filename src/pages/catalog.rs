@@ -1,0 +1,110 @@
+//! Home, field and search pages.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::session::Reader;
+use super::views::{HomePage, ProcedureListPage};
+use crate::domain::{FieldCode, ProcedureKind, ProcedureStatus};
+use crate::error::{AppError, AppResult};
+use crate::http::blocking;
+use crate::service::catalog;
+use crate::service::ports::ProcedureFilter;
+
+fn effective(
+    field: Option<String>,
+    kind: Option<ProcedureKind>,
+    text: Option<String>,
+) -> ProcedureFilter {
+    ProcedureFilter {
+        field,
+        kind,
+        status: Some(ProcedureStatus::Effective),
+        text,
+        limit: 500,
+        offset: 0,
+    }
+}
+
+pub async fn home(reader: Reader) -> AppResult<HttpResponse> {
+    let state = reader.state.clone();
+    let (system, fields) = blocking(move || {
+        let system = catalog::procedures(
+            &state.services,
+            &effective(None, Some(ProcedureKind::Mandatory), None),
+        )?
+        .0;
+        let fields = catalog::fields(&state.services)?
+            .into_iter()
+            .filter(|f| !f.field.system)
+            .collect();
+        Ok((system, fields))
+    })
+    .await?;
+    super::html(&HomePage {
+        c: reader.chrome(),
+        system,
+        fields,
+    })
+}
+
+pub async fn field(reader: Reader, code: web::Path<String>) -> AppResult<HttpResponse> {
+    let not_found = || AppError::not_found("not_found", "Không có lĩnh vực này.");
+    let code = FieldCode::parse(&code).ok_or_else(not_found)?;
+    let state = reader.state.clone();
+    let wanted = code.to_string();
+    let (field, (items, total)) = blocking(move || {
+        let field = catalog::fields(&state.services)?
+            .into_iter()
+            .find(|f| f.field.code == wanted);
+        let list = catalog::procedures(&state.services, &effective(Some(wanted), None, None))?;
+        Ok((field, list))
+    })
+    .await?;
+    let field = field.ok_or_else(not_found)?;
+    let t = reader.tr();
+    let heading = format!(
+        "{} {} — {}",
+        t.get("field.title"),
+        field.field.code,
+        field.field.name(t.lang.code())
+    );
+    super::html(&ProcedureListPage {
+        c: reader.chrome(),
+        heading,
+        query: None,
+        total,
+        items,
+        empty: t.get("field.empty"),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+pub async fn search(reader: Reader, query: web::Query<SearchQuery>) -> AppResult<HttpResponse> {
+    let text: String = query
+        .into_inner()
+        .q
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    let state = reader.state.clone();
+    let wanted = text.clone();
+    let (items, total) = blocking(move || {
+        catalog::procedures(&state.services, &effective(None, None, Some(wanted)))
+    })
+    .await?;
+    let t = reader.tr();
+    super::html(&ProcedureListPage {
+        c: reader.chrome(),
+        heading: t.get("list.results").into(),
+        query: Some(text),
+        total,
+        items,
+        empty: t.get("list.no_results"),
+    })
+}

@@ -1,0 +1,95 @@
+//! Danh mục tài liệu nội bộ: the master list of controlled documents, as a page and as CSV.
+
+use actix_web::HttpResponse;
+
+use super::session::Reader;
+use super::views::MasterListPage;
+use crate::domain::ProcedureStatus;
+use crate::error::{AppError, AppResult};
+use crate::http::blocking;
+use crate::service::catalog;
+use crate::service::ports::{ProcedureFilter, ProcedureRecord};
+
+fn status_key(status: ProcedureStatus) -> &'static str {
+    match status {
+        ProcedureStatus::Effective => "status.effective",
+        ProcedureStatus::Obsolete => "status.obsolete",
+    }
+}
+
+async fn rows(reader: &Reader) -> AppResult<Vec<(ProcedureRecord, String, &'static str)>> {
+    let state = reader.state.clone();
+    let lang = reader.lang.code();
+    blocking(move || {
+        let s = &state.services;
+        let fields = catalog::fields(s)?;
+        let mut out = Vec::new();
+        let mut filter = ProcedureFilter {
+            limit: 500,
+            ..Default::default()
+        };
+        loop {
+            let (page, total) = catalog::procedures(s, &filter)?;
+            let done = page.is_empty() || filter.offset + page.len() as i64 >= total;
+            filter.offset += page.len() as i64;
+            for p in page {
+                let name = fields
+                    .iter()
+                    .find(|f| f.field.code == p.field)
+                    .map_or(p.field.clone(), |f| f.field.name(lang).to_owned());
+                let key = status_key(p.status);
+                out.push((p, name, key));
+            }
+            if done {
+                return Ok(out);
+            }
+        }
+    })
+    .await
+}
+
+pub async fn page(reader: Reader) -> AppResult<HttpResponse> {
+    let rows = rows(&reader).await?;
+    super::html(&MasterListPage {
+        c: reader.chrome(),
+        rows,
+    })
+}
+
+pub async fn csv(reader: Reader) -> AppResult<HttpResponse> {
+    let rows = rows(&reader).await?;
+    let t = reader.tr();
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "list.number",
+        "list.code",
+        "list.name",
+        "list.field",
+        "list.revision",
+        "list.effective_date",
+        "list.status",
+    ];
+    out.write_record(header.map(|k| t.get(k)))
+        .map_err(AppError::internal)?;
+    for (i, (p, field, status)) in rows.iter().enumerate() {
+        out.write_record([
+            (i + 1).to_string(),
+            p.code.clone(),
+            p.title.clone(),
+            field.clone(),
+            p.revision.to_string(),
+            p.effective_date.to_string(),
+            t.get(status).to_owned(),
+        ])
+        .map_err(AppError::internal)?;
+    }
+    let mut body = "\u{feff}".as_bytes().to_vec(); // BOM: spreadsheet programs then read UTF-8 Vietnamese correctly
+    body.extend(out.into_inner().map_err(AppError::internal)?);
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"danh-muc-tai-lieu.csv\"",
+        ))
+        .body(body))
+}

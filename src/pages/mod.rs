@@ -1,0 +1,68 @@
+//! Server-rendered pages (askama templates and embedded assets under `web/`), Vietnamese by default
+//! with an English switch. Every page requires signing in except the sign-in page itself.
+
+mod assets;
+mod auth;
+mod catalog;
+pub mod errors;
+pub mod i18n;
+mod master_list;
+mod procedure;
+pub mod session;
+mod views;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::error::{AppError, AppResult};
+use session::Reader;
+use views::Chrome;
+
+/// Registers the page routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(catalog::home))
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/lang/{lang}", web::get().to(auth::switch_language))
+        .route("/search", web::get().to(catalog::search))
+        .route("/fields/{code}", web::get().to(catalog::field))
+        .route("/procedures/{code}", web::get().to(procedure::current))
+        .route(
+            "/procedures/{code}/revisions/{revision}",
+            web::get().to(procedure::revision),
+        )
+        .route("/procedures/{code}/print", web::get().to(procedure::print))
+        .route("/master-list", web::get().to(master_list::page))
+        .route("/master-list.csv", web::get().to(master_list::csv))
+        .route("/static/{path:.*}", web::get().to(assets::serve));
+}
+
+/// Unknown addresses: 404 (rendered as a page or JSON by the error handlers).
+pub async fn not_found(_req: HttpRequest) -> AppResult<HttpResponse> {
+    Err(AppError::not_found(
+        "not_found",
+        "Không tìm thấy trang này.",
+    ))
+}
+
+impl Reader {
+    /// The layout data for this reader.
+    pub fn chrome(&self) -> Chrome<'_> {
+        Chrome {
+            t: self.tr(),
+            user: Some(self.actor.display_name.as_str()),
+            csrf: &self.csrf,
+            here: &self.path,
+            other_lang: self.lang.other().code(),
+        }
+    }
+}
+
+/// Renders a template into a 200 HTML response.
+pub fn html(page: &impl Template) -> AppResult<HttpResponse> {
+    let body = page.render().map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}

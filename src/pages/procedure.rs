@@ -1,0 +1,114 @@
+//! A procedure's page at its current or an older revision, and its print view.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::session::Reader;
+use super::views::{PrintPage, ProcedurePage};
+use crate::domain::procedure::RevisionStanding;
+use crate::error::{AppError, AppResult};
+use crate::http::blocking;
+use crate::service::catalog::{self, ProcedureView};
+use crate::service::ports::RevisionRecord;
+
+struct Loaded {
+    view: ProcedureView,
+    revisions: Vec<RevisionRecord>,
+    field_name: String,
+}
+
+async fn load(reader: &Reader, code: String, revision: Option<i32>) -> AppResult<Loaded> {
+    let state = reader.state.clone();
+    let lang = reader.lang.code();
+    blocking(move || {
+        let s = &state.services;
+        let view = match revision {
+            Some(n) => catalog::at_revision(s, &code, n)?,
+            None => catalog::current(s, &code)?,
+        };
+        let revisions = catalog::revisions(s, &code)?;
+        let field_name = catalog::fields(s)?
+            .into_iter()
+            .find(|f| f.field.code == view.procedure.field)
+            .map_or_else(
+                || view.procedure.field.clone(),
+                |f| f.field.name(lang).to_owned(),
+            );
+        Ok(Loaded {
+            view,
+            revisions,
+            field_name,
+        })
+    })
+    .await
+}
+
+fn signoffs(r: &RevisionRecord) -> [Option<String>; 3] {
+    [
+        r.prepared_by.clone(),
+        r.reviewed_by.clone(),
+        r.approved_by.clone(),
+    ]
+}
+
+fn parse_revision(raw: &str) -> AppResult<i32> {
+    raw.parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| AppError::not_found("revision_not_found", "Lần ban hành không hợp lệ."))
+}
+
+async fn page(reader: Reader, code: String, revision: Option<i32>) -> AppResult<HttpResponse> {
+    let Loaded {
+        view,
+        revisions,
+        field_name,
+    } = load(&reader, code, revision).await?;
+    super::html(&ProcedurePage {
+        c: reader.chrome(),
+        signoffs: signoffs(&view.revision),
+        superseded: view.standing == RevisionStanding::Superseded,
+        obsolete: view.standing == RevisionStanding::Obsolete,
+        v: view,
+        field_name,
+        revisions,
+    })
+}
+
+pub async fn current(reader: Reader, code: web::Path<String>) -> AppResult<HttpResponse> {
+    page(reader, code.into_inner(), None).await
+}
+
+pub async fn revision(
+    reader: Reader,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (code, raw) = path.into_inner();
+    page(reader, code, Some(parse_revision(&raw)?)).await
+}
+
+#[derive(Deserialize)]
+pub struct PrintQuery {
+    revision: Option<String>,
+}
+
+pub async fn print(
+    reader: Reader,
+    code: web::Path<String>,
+    query: web::Query<PrintQuery>,
+) -> AppResult<HttpResponse> {
+    let revision = query.revision.as_deref().map(parse_revision).transpose()?;
+    let Loaded {
+        view, revisions, ..
+    } = load(&reader, code.into_inner(), revision).await?;
+    let printed_on = reader.tr().date(chrono::Utc::now().date_naive());
+    super::html(&PrintPage {
+        c: reader.chrome(),
+        signoffs: signoffs(&view.revision),
+        superseded: view.standing == RevisionStanding::Superseded,
+        obsolete: view.standing == RevisionStanding::Obsolete,
+        v: view,
+        revisions,
+        printed_on,
+    })
+}

@@ -1,0 +1,159 @@
+//! What every page needs from the request: the reader's language, who is signed in, and the CSRF
+//! token for forms. Signed-in forms carry a token derived from the HttpOnly session cookie (which
+//! another site can neither read nor compute); the sign-in form uses a double-submit cookie.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use sha2::{Digest, Sha256};
+
+use super::i18n::{Lang, Tr};
+use crate::app::AppState;
+use crate::domain::Actor;
+use crate::error::{AppError, AppResult};
+use crate::http::extract::{CurrentUser, TOKEN_COOKIE};
+
+pub const LANG_COOKIE: &str = "qms_lang";
+pub const LOGIN_CSRF_COOKIE: &str = "qms_login_csrf";
+
+/// The reader's language: the `qms_lang` cookie, Vietnamese by default.
+pub fn lang_of(req: &HttpRequest) -> Lang {
+    req.cookie(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .unwrap_or(Lang::Vi)
+}
+
+/// The CSRF token of a signed-in session.
+pub fn csrf_for_session(token: &str) -> String {
+    let digest = Sha256::digest(format!("qms-csrf:{token}").as_bytes());
+    hex::encode(&digest[..16])
+}
+
+/// A signed-in reader of a page: who, in which language, and the CSRF token for their forms.
+pub struct Reader {
+    pub actor: Actor,
+    pub lang: Lang,
+    pub csrf: String,
+    pub state: web::Data<AppState>,
+    pub path: String,
+}
+
+impl Reader {
+    pub fn tr(&self) -> Tr<'_> {
+        self.state.i18n.tr(self.lang)
+    }
+
+    /// Refuses a state-changing form whose CSRF field does not match the session.
+    pub fn check_csrf(&self, submitted: &str) -> AppResult<()> {
+        if constant_time_eq(submitted.as_bytes(), self.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(
+                "csrf_failed",
+                "Biểu mẫu đã hết hạn, vui lòng tải lại trang.",
+            ))
+        }
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequest for Reader {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = CurrentUser::from_request(req, payload);
+        let lang = lang_of(req);
+        let token = req
+            .cookie(TOKEN_COOKIE)
+            .map(|c| c.value().to_owned())
+            .or_else(|| {
+                let header = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
+                header
+                    .to_str()
+                    .ok()?
+                    .strip_prefix("Bearer ")
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let path = req
+            .uri()
+            .path_and_query()
+            .map_or("/".into(), |p| p.to_string());
+        Box::pin(async move {
+            let CurrentUser(actor) = user.await?;
+            let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
+            Ok(Reader {
+                actor,
+                lang,
+                csrf: csrf_for_session(&token),
+                state,
+                path,
+            })
+        })
+    }
+}
+
+/// The session cookie carrying the token: HttpOnly, SameSite=Strict, for the whole site.
+pub fn session_cookie(token: &str, minutes: i64) -> Cookie<'static> {
+    Cookie::build(TOKEN_COOKIE, token.to_owned())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::minutes(minutes))
+        .finish()
+}
+
+pub fn expired_cookie(name: &'static str) -> Cookie<'static> {
+    let mut cookie = Cookie::build(name, "")
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .finish();
+    cookie.make_removal();
+    cookie
+}
+
+/// Keeps a redirect target inside the site: a local absolute path, never `//host` or a scheme.
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.contains("://") =>
+        {
+            p.to_owned()
+        }
+        _ => "/".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_stay_on_the_site() {
+        assert_eq!(
+            local_path(Some("/procedures/QT-HTI-01")),
+            "/procedures/QT-HTI-01"
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "/x?u=http://e",
+        ] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+}

@@ -1,0 +1,93 @@
+//! Reading the catalogue: fields, procedure lists, a procedure's current or older revision, its
+//! revision history. Every read comes from the index and the render cache; none walks git history.
+
+use std::sync::Arc;
+
+use super::Services;
+use super::documents::RenderedDocument;
+use super::ports::{FieldCount, ProcedureFilter, ProcedureRecord, RevisionRecord};
+use crate::domain::procedure::RevisionStanding;
+use crate::domain::{ProcedureCode, RevisionNumber};
+use crate::error::{AppError, AppResult};
+
+/// A procedure at one revision, ready to show.
+#[derive(Debug, Clone)]
+pub struct ProcedureView {
+    pub procedure: ProcedureRecord,
+    pub revision: RevisionRecord,
+    pub document: Arc<RenderedDocument>,
+    pub standing: RevisionStanding,
+}
+
+pub fn fields(services: &Services) -> AppResult<Vec<FieldCount>> {
+    Ok(services.index.fields()?)
+}
+
+/// A page of procedures and the total matching the filter.
+pub fn procedures(
+    services: &Services,
+    filter: &ProcedureFilter,
+) -> AppResult<(Vec<ProcedureRecord>, i64)> {
+    Ok(services.index.procedures(filter)?)
+}
+
+/// The procedure record, or 404 for an unknown or malformed code.
+pub fn procedure_record(services: &Services, code: &str) -> AppResult<ProcedureRecord> {
+    let code = ProcedureCode::parse(code).ok_or_else(|| AppError::procedure_not_found(code))?;
+    services
+        .index
+        .procedure(code.as_str())?
+        .ok_or_else(|| AppError::procedure_not_found(code.as_str()))
+}
+
+/// The current revision of a procedure.
+pub fn current(services: &Services, code: &str) -> AppResult<ProcedureView> {
+    let procedure = procedure_record(services, code)?;
+    let revision = procedure.revision;
+    view(services, procedure, revision)
+}
+
+/// Any published revision of a procedure.
+pub fn at_revision(
+    services: &Services,
+    code: &str,
+    revision: RevisionNumber,
+) -> AppResult<ProcedureView> {
+    let procedure = procedure_record(services, code)?;
+    view(services, procedure, revision)
+}
+
+fn view(
+    services: &Services,
+    procedure: ProcedureRecord,
+    number: RevisionNumber,
+) -> AppResult<ProcedureView> {
+    let revision = services
+        .index
+        .revision(&procedure.code, number)?
+        .ok_or_else(|| {
+            AppError::not_found(
+                "revision_not_found",
+                format!(
+                    "Quy trình {} không có lần ban hành {number}.",
+                    procedure.code
+                ),
+            )
+        })?;
+    let document = services
+        .documents
+        .get(services.store.as_ref(), &revision.blob)?;
+    let standing = RevisionStanding::of(number, procedure.revision, procedure.status);
+    Ok(ProcedureView {
+        procedure,
+        revision,
+        document,
+        standing,
+    })
+}
+
+/// Every revision of a procedure, newest first.
+pub fn revisions(services: &Services, code: &str) -> AppResult<Vec<RevisionRecord>> {
+    let procedure = procedure_record(services, code)?;
+    Ok(services.index.revisions(&procedure.code)?)
+}

@@ -1,0 +1,128 @@
+//! Importing a procedure tree into the store: reference data first, then one commit per
+//! procedure as its first published revision. Files `qms check` refuses are reported, not imported.
+
+use std::path::Path;
+
+use super::Services;
+use super::ports::{CommitRequest, Signature};
+use super::reconcile::index_commit;
+use super::trailers as t;
+use crate::check::reference::{FIELDS_FILE, LEGAL_BASES_FILE};
+use crate::check::{Problem, check_tree};
+use crate::domain::ProcedureCode;
+use crate::error::{AppError, AppResult};
+use crate::markdown::parse_document;
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub procedures: Vec<String>,
+    pub already_present: usize,
+    /// Problems of the files left out.
+    pub refused: Vec<Problem>,
+}
+
+fn system_signature() -> Signature {
+    Signature {
+        name: "qms".into(),
+        email: "qms@localhost".into(),
+    }
+}
+
+/// Imports every valid procedure of `dir` that the store does not hold yet. `published_by` is the
+/// account recorded as publisher.
+pub fn import_tree(services: &Services, dir: &Path, published_by: &str) -> AppResult<Imported> {
+    let report = check_tree(dir).map_err(|e| {
+        AppError::bad_request(
+            "procedures_unreadable",
+            format!("không đọc được {}: {e}", dir.display()),
+        )
+    })?;
+    let mut outcome = Imported {
+        refused: report.problems.clone(),
+        ..Default::default()
+    };
+    let reference_ok = !report
+        .problems
+        .iter()
+        .any(|p| p.rule == crate::check::Rule::ReferenceData);
+    if reference_ok && let Some(files) = changed_reference(services, dir)? {
+        let message = t::message(
+            "Danh mục lĩnh vực và văn bản pháp lý",
+            "Dữ liệu tham chiếu của hệ thống tài liệu.",
+            &[
+                (t::CHANGE, "reference-data".into()),
+                (t::PUBLISHED_BY, published_by.into()),
+            ],
+        );
+        commit_and_index(services, files, message)?;
+    }
+    for file in report.clean_files() {
+        let Ok(doc) = parse_document(&file.text) else {
+            continue;
+        };
+        let Some(code) = ProcedureCode::parse(&doc.front.code) else {
+            continue;
+        };
+        if services.index.procedure(code.as_str())?.is_some() {
+            outcome.already_present += 1;
+            continue;
+        }
+        let subject = format!(
+            "{} lần ban hành {}: {}",
+            code, doc.front.revision, doc.front.title
+        );
+        let message = t::message(
+            &subject,
+            "Nhập từ bộ tài liệu hiện hành khi đưa hệ thống vào sử dụng.",
+            &[
+                (t::PROCEDURE, code.to_string()),
+                (t::REVISION, doc.front.revision.to_string()),
+                (t::EFFECTIVE_DATE, doc.front.effective_date.to_string()),
+                (t::CHANGE, "import".into()),
+                (t::SUMMARY, "Ban hành lần đầu".into()),
+                (t::PREPARED_BY, doc.front.owner.clone()),
+                (t::PUBLISHED_BY, published_by.into()),
+            ],
+        );
+        commit_and_index(services, vec![(code.path(), file.text.clone())], message)?;
+        outcome.procedures.push(code.to_string());
+    }
+    Ok(outcome)
+}
+
+/// The reference files of `dir` when they differ from the store's (always on first import).
+fn changed_reference(services: &Services, dir: &Path) -> AppResult<Option<Vec<(String, String)>>> {
+    let head = services.store.head()?;
+    let mut files = Vec::new();
+    let mut changed = false;
+    for name in [FIELDS_FILE, LEGAL_BASES_FILE] {
+        let text = std::fs::read_to_string(dir.join(name))
+            .map_err(|e| AppError::internal(format!("{name}: {e}")))?;
+        let stored = head
+            .as_deref()
+            .and_then(|h| services.store.read_file(h, name).ok())
+            .map(|(s, _)| s);
+        changed |= stored.as_deref() != Some(text.as_str());
+        files.push((name.to_owned(), text));
+    }
+    Ok(changed.then_some(files))
+}
+
+fn commit_and_index(
+    services: &Services,
+    files: Vec<(String, String)>,
+    message: String,
+) -> AppResult<()> {
+    let request = CommitRequest {
+        files,
+        message,
+        author: system_signature(),
+        expected_head: services.store.head()?,
+    };
+    let stored = services.store.commit(&request)?;
+    index_commit(services, &stored)?;
+    // Keep the reconcile marker current so a restart does not re-read what was just indexed.
+    services.index.set_meta("reconciled_head", &stored.commit)?;
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! Rebuilding the revision index from git. Git is the record; the database only mirrors it, so
+//! after a crash, a restore or a deleted database, replaying the published branch brings the index
+//! back with the same revisions and commits. Only commits not yet indexed are read.
+
+use super::Services;
+use super::ports::{ProcedureRecord, RevisionRecord, StoredCommit};
+use super::trailers as t;
+use crate::check::reference::{FIELDS_FILE, LEGAL_BASES_FILE};
+use crate::domain::field::Field;
+use crate::domain::legal_basis::LegalBasis;
+use crate::domain::procedure::review_due;
+use crate::domain::{ProcedureCode, ProcedureStatus};
+use crate::error::{AppError, AppResult};
+
+/// The meta key holding the last commit the index has seen.
+const RECONCILED_HEAD: &str = "reconciled_head";
+
+/// What a reconcile did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Reconciled {
+    pub commits_read: usize,
+}
+
+/// Indexes every commit of the published branch the database has not seen yet.
+pub fn reconcile(services: &Services) -> AppResult<Reconciled> {
+    let since = services.index.meta(RECONCILED_HEAD)?;
+    let commits = services.store.history_since(since.as_deref())?;
+    for commit in &commits {
+        index_commit(services, commit)?;
+    }
+    if let Some(last) = commits.last() {
+        services.index.set_meta(RECONCILED_HEAD, &last.commit)?;
+    }
+    Ok(Reconciled {
+        commits_read: commits.len(),
+    })
+}
+
+/// Records what one commit of the published branch changed: reference data or a revision.
+pub fn index_commit(services: &Services, commit: &StoredCommit) -> AppResult<()> {
+    if commit.trailer(t::CHANGE) == Some("reference-data") {
+        let (fields, _) = services.store.read_file(&commit.commit, FIELDS_FILE)?;
+        let (legal, _) = services.store.read_file(&commit.commit, LEGAL_BASES_FILE)?;
+        let fields: Vec<Field> = serde_saphyr::from_str(&fields).map_err(AppError::internal)?;
+        let legal: Vec<LegalBasis> = serde_saphyr::from_str(&legal).map_err(AppError::internal)?;
+        services.index.replace_reference(&fields, &legal)?;
+        return Ok(());
+    }
+    let Some(code) = commit.trailer(t::PROCEDURE).and_then(ProcedureCode::parse) else {
+        return Ok(());
+    };
+    let (markdown, blob) = services.store.read_file(&commit.commit, &code.path())?;
+    let doc = services.documents.load(&blob, || Ok(markdown))?;
+    let front = &doc.front;
+    let retired = commit.trailer(t::CHANGE) == Some("retire");
+    let revision = front.revision as i32;
+    let procedure = ProcedureRecord {
+        code: code.to_string(),
+        title: front.title.clone(),
+        field: front.field.clone(),
+        kind: front.kind,
+        status: if retired {
+            ProcedureStatus::Obsolete
+        } else {
+            ProcedureStatus::Effective
+        },
+        revision,
+        effective_date: front.effective_date,
+        review_interval_months: front.review_interval_months as i32,
+        review_due: review_due(front.effective_date, front.review_interval_months),
+        owner: front.owner.clone(),
+    };
+    let person = |key| commit.trailer(key).map(str::to_owned);
+    let record = RevisionRecord {
+        code: code.to_string(),
+        revision,
+        commit: commit.commit.clone(),
+        blob,
+        title: front.title.clone(),
+        effective_date: front.effective_date,
+        summary: person(t::SUMMARY).unwrap_or_else(|| "Ban hành lần đầu".into()),
+        prepared_by: person(t::PREPARED_BY),
+        reviewed_by: person(t::REVIEWED_BY),
+        approved_by: person(t::APPROVED_BY),
+        published_by: person(t::PUBLISHED_BY).unwrap_or_else(|| "qms".into()),
+        published_at: commit.time,
+    };
+    services.index.record_revision(&procedure, &record)?;
+    Ok(())
+}

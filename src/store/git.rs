@@ -1,0 +1,184 @@
+//! `ContentStore` on a bare git repository with git2.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::DateTime;
+use git2::{ErrorCode, FileMode, Oid, Repository, Sort, build::TreeUpdateBuilder};
+
+use crate::service::ports::{CommitRequest, ContentStore, PortError, PortResult, StoredCommit};
+
+/// The published branch.
+pub const BRANCH: &str = "refs/heads/main";
+
+/// The bare repository behind the store. git2's `Repository` is not `Sync`, so access is
+/// serialised; every call is short (one object or one commit).
+pub struct GitStore {
+    repo: Mutex<Repository>,
+}
+
+fn failure(context: &str) -> impl FnOnce(git2::Error) -> PortError + '_ {
+    move |e| PortError::Failure(format!("git: {context}: {}", e.message()))
+}
+
+impl GitStore {
+    /// Opens the bare repository at `path`, creating it (with `main` as its head) if missing.
+    pub fn open_or_init(path: &Path) -> PortResult<Self> {
+        let repo = match Repository::open_bare(path) {
+            Ok(repo) => repo,
+            Err(e) if e.code() == ErrorCode::NotFound => {
+                let repo = Repository::init_bare(path).map_err(failure("init"))?;
+                repo.set_head(BRANCH).map_err(failure("set head"))?;
+                repo
+            }
+            Err(e) => return Err(failure("open")(e)),
+        };
+        Ok(Self {
+            repo: Mutex::new(repo),
+        })
+    }
+
+    fn repo(&self) -> std::sync::MutexGuard<'_, Repository> {
+        // A panic while holding the lock leaves the repository itself consistent (git writes are
+        // atomic), so a poisoned lock is safe to reuse.
+        self.repo.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn head_of(repo: &Repository) -> PortResult<Option<Oid>> {
+    match repo.refname_to_id(BRANCH) {
+        Ok(id) => Ok(Some(id)),
+        Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+        Err(e) => Err(failure("read head")(e)),
+    }
+}
+
+fn stored(commit: &git2::Commit) -> StoredCommit {
+    let message = commit.message().unwrap_or_default();
+    let trailers = git2::message_trailers_strs(message)
+        .map(|t| {
+            t.iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let time = DateTime::from_timestamp(commit.time().seconds(), 0)
+        .unwrap_or_default()
+        .naive_utc();
+    StoredCommit {
+        commit: commit.id().to_string(),
+        time,
+        trailers,
+    }
+}
+
+impl ContentStore for GitStore {
+    fn head(&self) -> PortResult<Option<String>> {
+        Ok(head_of(&self.repo())?.map(|id| id.to_string()))
+    }
+
+    fn commit(&self, request: &CommitRequest) -> PortResult<StoredCommit> {
+        let repo = self.repo();
+        let head = head_of(&repo)?;
+        if head.map(|h| h.to_string()) != request.expected_head {
+            return Err(PortError::Conflict("the published branch moved".into()));
+        }
+        let parent = head
+            .map(|h| repo.find_commit(h))
+            .transpose()
+            .map_err(failure("find head"))?;
+        let base_tree = match &parent {
+            Some(p) => p.tree().map_err(failure("head tree"))?,
+            None => {
+                let empty = repo
+                    .treebuilder(None)
+                    .and_then(|b| b.write())
+                    .map_err(failure("empty tree"))?;
+                repo.find_tree(empty).map_err(failure("empty tree"))?
+            }
+        };
+        let mut update = TreeUpdateBuilder::new();
+        for (path, content) in &request.files {
+            let blob = repo
+                .blob(content.as_bytes())
+                .map_err(failure("write blob"))?;
+            update.upsert(path.as_str(), blob, FileMode::Blob);
+        }
+        let tree_id = update
+            .create_updated(&repo, &base_tree)
+            .map_err(failure("write tree"))?;
+        if parent.is_some() && tree_id == base_tree.id() {
+            return Err(PortError::Conflict(
+                "the change leaves every file as it was".into(),
+            ));
+        }
+        let tree = repo.find_tree(tree_id).map_err(failure("find tree"))?;
+        let sig = git2::Signature::now(&request.author.name, &request.author.email)
+            .map_err(failure("signature"))?;
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        let id = repo
+            .commit(None, &sig, &sig, &request.message, &tree, &parents)
+            .map_err(failure("write commit"))?;
+        let moved = match head {
+            Some(old) => repo.reference_matching(BRANCH, id, true, old, "publish"),
+            None => repo.reference(BRANCH, id, false, "publish"),
+        };
+        moved.map_err(|e| match e.code() {
+            ErrorCode::Modified | ErrorCode::Exists | ErrorCode::Locked => {
+                PortError::Conflict("the published branch moved".into())
+            }
+            _ => failure("move branch")(e),
+        })?;
+        let commit = repo.find_commit(id).map_err(failure("read commit"))?;
+        Ok(stored(&commit))
+    }
+
+    fn history_since(&self, since: Option<&str>) -> PortResult<Vec<StoredCommit>> {
+        let repo = self.repo();
+        let Some(head) = head_of(&repo)? else {
+            return Ok(vec![]);
+        };
+        let mut walk = repo.revwalk().map_err(failure("revwalk"))?;
+        walk.push(head).map_err(failure("revwalk"))?;
+        walk.simplify_first_parent().map_err(failure("revwalk"))?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+            .map_err(failure("revwalk"))?;
+        if let Some(since) = since.and_then(|s| Oid::from_str(s).ok())
+            && repo.find_commit(since).is_ok()
+        {
+            walk.hide(since).map_err(failure("revwalk"))?;
+        }
+        walk.map(|id| {
+            let id = id.map_err(failure("revwalk"))?;
+            let commit = repo.find_commit(id).map_err(failure("read commit"))?;
+            Ok(stored(&commit))
+        })
+        .collect()
+    }
+
+    fn read_file(&self, commit: &str, path: &str) -> PortResult<(String, String)> {
+        let repo = self.repo();
+        let id = Oid::from_str(commit).map_err(|_| PortError::NotFound(commit.into()))?;
+        let commit = repo
+            .find_commit(id)
+            .map_err(|_| PortError::NotFound(id.to_string()))?;
+        let tree = commit.tree().map_err(failure("tree"))?;
+        let entry = tree
+            .get_path(Path::new(path))
+            .map_err(|_| PortError::NotFound(path.into()))?;
+        let blob = repo.find_blob(entry.id()).map_err(failure("read blob"))?;
+        let text = String::from_utf8(blob.content().to_vec())
+            .map_err(|_| PortError::Failure(format!("{path} is not UTF-8")))?;
+        Ok((text, entry.id().to_string()))
+    }
+
+    fn read_blob(&self, blob: &str) -> PortResult<String> {
+        let repo = self.repo();
+        let id = Oid::from_str(blob).map_err(|_| PortError::NotFound(blob.into()))?;
+        let blob = repo
+            .find_blob(id)
+            .map_err(|_| PortError::NotFound(id.to_string()))?;
+        String::from_utf8(blob.content().to_vec())
+            .map_err(|_| PortError::Failure("blob is not UTF-8".into()))
+    }
+}
