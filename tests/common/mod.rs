@@ -1,0 +1,101 @@
+//! Shared fixtures: temporary data directories, small procedure trees copied from the real corpus,
+//! and the application built by the same factory as `qms serve`.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::test;
+use qms::app::{self, Startup};
+use qms::config::Settings;
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const ADMIN_PASSWORD: &str = "mat-khau-quan-tri-2026";
+
+pub fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("procedures")
+}
+
+/// A procedure tree holding the reference files and the given procedures of the real corpus.
+pub fn small_corpus(codes: &[&str]) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["fields.yaml", "legal-bases.yaml"] {
+        std::fs::copy(corpus_dir().join(name), dir.path().join(name)).expect("copy reference");
+    }
+    for code in codes {
+        add_procedure(dir.path(), code, &read_corpus_file(code));
+    }
+    dir
+}
+
+pub fn read_corpus_file(code: &str) -> String {
+    let field = code.split('-').nth(1).expect("field");
+    std::fs::read_to_string(corpus_dir().join(field).join(format!("{code}.md")))
+        .expect("corpus file")
+}
+
+pub fn add_procedure(tree: &Path, code: &str, text: &str) {
+    let field = code.split('-').nth(1).expect("field");
+    std::fs::create_dir_all(tree.join(field)).expect("field dir");
+    std::fs::write(tree.join(field).join(format!("{code}.md")), text).expect("write procedure");
+}
+
+/// Settings for a test instance: everything under `data`, the given tree as the corpus.
+pub fn settings(data: &Path, procedures: &Path) -> Settings {
+    Settings {
+        data_dir: data.to_path_buf(),
+        procedures_dir: procedures.to_path_buf(),
+        admin_password: Some(ADMIN_PASSWORD.into()),
+        ..Settings::default()
+    }
+}
+
+pub fn start(settings: Settings) -> Startup {
+    app::start(settings).unwrap_or_else(|e| panic!("start-up failed: {e}"))
+}
+
+/// The application as `qms serve` builds it.
+pub async fn service(
+    startup: &Startup,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl actix_web::body::MessageBody>,
+    Error = actix_web::Error,
+> {
+    test::init_service(app::build(startup.state.clone())).await
+}
+
+pub async fn body_json<B: actix_web::body::MessageBody>(res: ServiceResponse<B>) -> Value {
+    let bytes = test::read_body(res).await;
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+}
+
+pub async fn body_text<B: actix_web::body::MessageBody>(res: ServiceResponse<B>) -> String {
+    String::from_utf8(test::read_body(res).await.to_vec()).expect("UTF-8 body")
+}
+
+/// Commits on the store's published branch, as the git command line sees them.
+pub fn git_log(data: &Path, format: &str) -> Vec<String> {
+    let out = std::process::Command::new("git")
+        .args(["--git-dir"])
+        .arg(data.join("procedures.git"))
+        .args([
+            "log",
+            "--first-parent",
+            &format!("--format={format}"),
+            "main",
+        ])
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git log failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}

@@ -1,0 +1,246 @@
+//! The reading pages, signed in through the login form as a browser would.
+
+mod common;
+
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use common::*;
+
+const CODES: [&str; 4] = ["QT-HT-01", "QT-HT-03", "QT-HTI-01", "QT-CT-01"];
+
+/// Signs in through the form: fetch the page (CSRF cookie), post it back, keep the session cookie.
+async fn sign_in(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+    >,
+) -> String {
+    let res = test::call_service(
+        app,
+        TestRequest::get()
+            .uri("/login?next=/master-list")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let csrf_cookie = res
+        .response()
+        .cookies()
+        .find(|c| c.name() == "qms_login_csrf")
+        .expect("csrf cookie")
+        .value()
+        .to_owned();
+    let page = body_text(res).await;
+    assert!(page.contains(&format!("name=\"csrf\" value=\"{csrf_cookie}\"")));
+
+    let form = [
+        ("csrf", csrf_cookie.as_str()),
+        ("next", "/master-list"),
+        ("username", "admin"),
+        ("password", "sai mật khẩu"),
+    ];
+    let req = TestRequest::post()
+        .uri("/login")
+        .cookie(actix_web::cookie::Cookie::new(
+            "qms_login_csrf",
+            csrf_cookie.clone(),
+        ))
+        .set_form(form)
+        .to_request();
+    let res = test::call_service(app, req).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        body_text(res)
+            .await
+            .contains("Tên đăng nhập hoặc mật khẩu không đúng")
+    );
+
+    let forged = [
+        ("csrf", "forged"),
+        ("next", "/"),
+        ("username", "admin"),
+        ("password", ADMIN_PASSWORD),
+    ];
+    let req = TestRequest::post()
+        .uri("/login")
+        .cookie(actix_web::cookie::Cookie::new(
+            "qms_login_csrf",
+            csrf_cookie.clone(),
+        ))
+        .set_form(forged)
+        .to_request();
+    let res = test::call_service(app, req).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.response().cookies().all(|c| c.name() != "qms_token"));
+
+    let form = [
+        ("csrf", csrf_cookie.as_str()),
+        ("next", "/master-list"),
+        ("username", "admin"),
+        ("password", ADMIN_PASSWORD),
+    ];
+    let req = TestRequest::post()
+        .uri("/login")
+        .cookie(actix_web::cookie::Cookie::new(
+            "qms_login_csrf",
+            csrf_cookie.clone(),
+        ))
+        .set_form(form)
+        .to_request();
+    let res = test::call_service(app, req).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers().get("location").unwrap(), "/master-list");
+    let session = res
+        .response()
+        .cookies()
+        .find(|c| c.name() == "qms_token")
+        .expect("session cookie");
+    assert_eq!(session.http_only(), Some(true));
+    assert_eq!(
+        session.same_site(),
+        Some(actix_web::cookie::SameSite::Strict)
+    );
+    session.value().to_owned()
+}
+
+fn get(uri: &str, token: &str) -> actix_http::Request {
+    TestRequest::get()
+        .uri(uri)
+        .cookie(actix_web::cookie::Cookie::new(
+            "qms_token",
+            token.to_owned(),
+        ))
+        .to_request()
+}
+
+#[actix_web::test]
+async fn a_reader_browses_reads_and_prints() {
+    let tree = small_corpus(&CODES);
+    let data = tempfile::tempdir().unwrap();
+    let started = start(settings(data.path(), tree.path()));
+    let app = service(&started).await;
+    let token = sign_in(&app).await;
+
+    let home = body_text(test::call_service(&app, get("/", &token)).await).await;
+    assert!(home.contains("Quy trình bắt buộc của hệ thống"));
+    assert!(home.contains("QT-HT-03") && home.contains("Đánh giá nội bộ"));
+    assert!(home.contains("Hộ tịch") && home.contains("1 quy trình"));
+    assert!(home.contains("name=\"q\""), "search box");
+
+    let field = body_text(test::call_service(&app, get("/fields/HTI", &token)).await).await;
+    assert!(field.contains("/procedures/QT-HTI-01"));
+
+    let page =
+        body_text(test::call_service(&app, get("/procedures/QT-HTI-01", &token)).await).await;
+    for label in [
+        "Mã hiệu",
+        "Lần ban hành",
+        "Ngày hiệu lực",
+        "Soạn thảo",
+        "Xem xét",
+        "Phê duyệt",
+        "Theo dõi sửa đổi tài liệu",
+        "Ban hành lần đầu",
+    ] {
+        assert!(page.contains(label), "procedure page lacks {label}");
+    }
+    assert!(
+        !page.contains("banner superseded"),
+        "the current revision has no superseded banner"
+    );
+
+    let res = test::call_service(&app, get("/procedures/QT-HTI-01/print", &token)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let print = body_text(res).await;
+    assert!(print.contains("TÀI LIỆU KHÔNG KIỂM SOÁT KHI IN"));
+    assert!(print.contains(&format!(
+        "In ngày {}",
+        chrono::Utc::now().format("%d/%m/%Y")
+    )));
+    assert!(print.contains("/static/print.css"));
+
+    let css = test::call_service(
+        &app,
+        TestRequest::get().uri("/static/print.css").to_request(),
+    )
+    .await;
+    assert_eq!(css.status(), StatusCode::OK);
+    assert!(body_text(css).await.contains("size: A4"));
+
+    let list = body_text(test::call_service(&app, get("/master-list", &token)).await).await;
+    assert!(list.contains("Danh mục tài liệu nội bộ"));
+    assert_eq!(list.matches("/procedures/QT-").count(), CODES.len());
+
+    let res = test::call_service(&app, get("/master-list.csv", &token)).await;
+    assert!(
+        res.headers()
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = body_text(res).await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), CODES.len() + 1);
+    assert!(lines[0].contains("Mã hiệu") && lines[0].contains("Ngày hiệu lực"));
+    assert!(csv.contains("QT-HTI-01,Đăng ký khai sinh,Hộ tịch,1,2019-08-01,Đang hiệu lực"));
+}
+
+#[actix_web::test]
+async fn english_on_request_and_friendly_errors() {
+    let tree = small_corpus(&CODES);
+    let data = tempfile::tempdir().unwrap();
+    let started = start(settings(data.path(), tree.path()));
+    let app = service(&started).await;
+    let token = sign_in(&app).await;
+
+    let res = test::call_service(
+        &app,
+        TestRequest::get()
+            .uri("/lang/en?next=/procedures/QT-HT-01")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.headers().get("location").unwrap(),
+        "/procedures/QT-HT-01"
+    );
+    let lang = res
+        .response()
+        .cookies()
+        .find(|c| c.name() == "qms_lang")
+        .unwrap()
+        .value()
+        .to_owned();
+    let req = TestRequest::get()
+        .uri("/procedures/QT-HT-01")
+        .cookie(actix_web::cookie::Cookie::new("qms_token", token.clone()))
+        .cookie(actix_web::cookie::Cookie::new("qms_lang", lang.clone()))
+        .to_request();
+    let page = body_text(test::call_service(&app, req).await).await;
+    assert!(page.contains("Revision history") && page.contains("Effective date"));
+
+    let res = test::call_service(
+        &app,
+        TestRequest::get()
+            .uri("/lang/en?next=https://evil.example")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.headers().get("location").unwrap(), "/");
+
+    let res = test::call_service(&app, get("/procedures/QT-HTI-77", &token)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let page = body_text(res).await;
+    assert!(
+        page.contains("<!doctype html>") && page.contains("Không tìm thấy quy trình này"),
+        "{page}"
+    );
+    assert!(!page.contains("\"error\""), "no raw JSON on a page");
+
+    let res = test::call_service(&app, get("/procedures/QT-HTI-01/revisions/9", &token)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
