@@ -18,8 +18,8 @@ use crate::http;
 use crate::pages;
 use crate::service::auth::{self, TokenKeys};
 use crate::service::import::{Imported, import_tree};
-use crate::service::ports::UserRecord;
 use crate::service::reconcile::{Reconciled, reconcile};
+use crate::service::users::{self, NewUser};
 use crate::service::{DocumentCache, Services};
 use crate::store::GitStore;
 
@@ -73,23 +73,30 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(text.as_bytes())
 }
 
-/// Opens everything and brings the index up to date with git.
-pub fn start(settings: Settings) -> AppResult<Startup> {
+/// Opens the database (running migrations), the git store and the signing keys.
+pub fn open(settings: &Settings) -> AppResult<Services> {
     std::fs::create_dir_all(&settings.data_dir)
         .map_err(|e| AppError::internal(format!("{}: {e}", settings.data_dir.display())))?;
     let db = Arc::new(Db::open(&settings.database_url())?);
     let store = Arc::new(GitStore::open_or_init(&settings.store_path())?);
     let tokens = Arc::new(TokenKeys::new(
-        &signing_secret(&settings)?,
+        &signing_secret(settings)?,
         settings.token_minutes,
     ));
-    let services = Services {
+    Ok(Services {
         index: db.clone(),
-        users: db,
+        users: db.clone(),
+        events: db,
         store,
         documents: DocumentCache::default(),
         tokens,
-    };
+        address_throttle: Default::default(),
+    })
+}
+
+/// Opens everything and brings the index up to date with git.
+pub fn start(settings: Settings) -> AppResult<Startup> {
+    let services = open(&settings)?;
     let first_start = services.store.head()?.is_none();
     let reconciled = reconcile(&services)?;
     let first_admin = ensure_admin(&services, settings.admin_password.as_deref())?;
@@ -119,16 +126,24 @@ fn ensure_admin(
         return Ok(None);
     }
     let generated = password.is_none().then(auth::generate_password);
-    let password = password.or(generated.as_deref()).unwrap_or_default();
-    services.users.insert_user(&UserRecord {
+    let password = password
+        .or(generated.as_deref())
+        .unwrap_or_default()
+        .to_owned();
+    if password.is_empty() {
+        return Err(AppError::bad_request(
+            "empty_admin_password",
+            "QMS_ADMIN_PASSWORD không được để trống.",
+        ));
+    }
+    let first = NewUser {
         username: "admin".into(),
         display_name: "Quản trị hệ thống".into(),
-        password_hash: auth::hash_password(password)?,
+        password,
         roles: vec![Role::Admin],
         fields: vec![],
-        active: true,
-        token_version: 0,
-    })?;
+    };
+    users::insert(services, "qms", first)?;
     Ok(Some(("admin".into(), generated)))
 }
 

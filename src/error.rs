@@ -84,6 +84,12 @@ impl AppError {
     }
 }
 
+impl From<crate::domain::permission::Denied> for AppError {
+    fn from(d: crate::domain::permission::Denied) -> Self {
+        AppError::forbidden(d.code, d.message)
+    }
+}
+
 impl From<PortError> for AppError {
     fn from(e: PortError) -> Self {
         match e {

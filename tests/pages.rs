@@ -8,47 +8,30 @@ use common::*;
 
 const CODES: [&str; 4] = ["QT-HT-01", "QT-HT-03", "QT-HTI-01", "QT-CT-01"];
 
-/// Signs in through the form: fetch the page (CSRF cookie), post it back, keep the session cookie.
-async fn sign_in(
-    app: &impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
-        Error = actix_web::Error,
-    >,
-) -> String {
-    let res = test::call_service(
-        app,
-        TestRequest::get()
-            .uri("/login?next=/master-list")
-            .to_request(),
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let csrf_cookie = res
-        .response()
-        .cookies()
-        .find(|c| c.name() == "qms_login_csrf")
-        .expect("csrf cookie")
-        .value()
-        .to_owned();
-    let page = body_text(res).await;
-    assert!(page.contains(&format!("name=\"csrf\" value=\"{csrf_cookie}\"")));
-
-    let form = [
-        ("csrf", csrf_cookie.as_str()),
-        ("next", "/master-list"),
-        ("username", "admin"),
-        ("password", "sai mật khẩu"),
-    ];
-    let req = TestRequest::post()
-        .uri("/login")
-        .cookie(actix_web::cookie::Cookie::new(
-            "qms_login_csrf",
-            csrf_cookie.clone(),
-        ))
-        .set_form(form)
-        .to_request();
-    let res = test::call_service(app, req).await;
+#[actix_web::test]
+async fn the_login_form_checks_csrf_and_credentials() {
+    let tree = small_corpus(&CODES);
+    let data = tempfile::tempdir().unwrap();
+    let started = start(settings(data.path(), tree.path()));
+    let app = service(&started).await;
+    let csrf = login_csrf(&app).await;
+    let post = |password: &'static str, csrf_field: String| {
+        let form = [
+            ("csrf", csrf_field),
+            ("next", "/master-list".into()),
+            ("username", "admin".into()),
+            ("password", password.into()),
+        ];
+        TestRequest::post()
+            .uri("/login")
+            .cookie(actix_web::cookie::Cookie::new(
+                "qms_login_csrf",
+                csrf.clone(),
+            ))
+            .set_form(form)
+            .to_request()
+    };
+    let res = test::call_service(&app, post("sai mật khẩu", csrf.clone())).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(
         body_text(res)
@@ -56,39 +39,11 @@ async fn sign_in(
             .contains("Tên đăng nhập hoặc mật khẩu không đúng")
     );
 
-    let forged = [
-        ("csrf", "forged"),
-        ("next", "/"),
-        ("username", "admin"),
-        ("password", ADMIN_PASSWORD),
-    ];
-    let req = TestRequest::post()
-        .uri("/login")
-        .cookie(actix_web::cookie::Cookie::new(
-            "qms_login_csrf",
-            csrf_cookie.clone(),
-        ))
-        .set_form(forged)
-        .to_request();
-    let res = test::call_service(app, req).await;
+    let res = test::call_service(&app, post(ADMIN_PASSWORD, "forged".into())).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(res.response().cookies().all(|c| c.name() != "qms_token"));
 
-    let form = [
-        ("csrf", csrf_cookie.as_str()),
-        ("next", "/master-list"),
-        ("username", "admin"),
-        ("password", ADMIN_PASSWORD),
-    ];
-    let req = TestRequest::post()
-        .uri("/login")
-        .cookie(actix_web::cookie::Cookie::new(
-            "qms_login_csrf",
-            csrf_cookie.clone(),
-        ))
-        .set_form(form)
-        .to_request();
-    let res = test::call_service(app, req).await;
+    let res = test::call_service(&app, post(ADMIN_PASSWORD, csrf.clone())).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers().get("location").unwrap(), "/master-list");
     let session = res
@@ -101,17 +56,6 @@ async fn sign_in(
         session.same_site(),
         Some(actix_web::cookie::SameSite::Strict)
     );
-    session.value().to_owned()
-}
-
-fn get(uri: &str, token: &str) -> actix_http::Request {
-    TestRequest::get()
-        .uri(uri)
-        .cookie(actix_web::cookie::Cookie::new(
-            "qms_token",
-            token.to_owned(),
-        ))
-        .to_request()
 }
 
 #[actix_web::test]
@@ -120,19 +64,19 @@ async fn a_reader_browses_reads_and_prints() {
     let data = tempfile::tempdir().unwrap();
     let started = start(settings(data.path(), tree.path()));
     let app = service(&started).await;
-    let token = sign_in(&app).await;
+    let token = sign_in(&app, "admin", ADMIN_PASSWORD).await;
 
-    let home = body_text(test::call_service(&app, get("/", &token)).await).await;
+    let home = body_text(test::call_service(&app, page("/", &token)).await).await;
     assert!(home.contains("Quy trình bắt buộc của hệ thống"));
     assert!(home.contains("QT-HT-03") && home.contains("Đánh giá nội bộ"));
     assert!(home.contains("Hộ tịch") && home.contains("1 quy trình"));
     assert!(home.contains("name=\"q\""), "search box");
 
-    let field = body_text(test::call_service(&app, get("/fields/HTI", &token)).await).await;
+    let field = body_text(test::call_service(&app, page("/fields/HTI", &token)).await).await;
     assert!(field.contains("/procedures/QT-HTI-01"));
 
-    let page =
-        body_text(test::call_service(&app, get("/procedures/QT-HTI-01", &token)).await).await;
+    let text =
+        body_text(test::call_service(&app, page("/procedures/QT-HTI-01", &token)).await).await;
     for label in [
         "Mã hiệu",
         "Lần ban hành",
@@ -143,14 +87,14 @@ async fn a_reader_browses_reads_and_prints() {
         "Theo dõi sửa đổi tài liệu",
         "Ban hành lần đầu",
     ] {
-        assert!(page.contains(label), "procedure page lacks {label}");
+        assert!(text.contains(label), "procedure page lacks {label}");
     }
     assert!(
-        !page.contains("banner superseded"),
+        !text.contains("banner superseded"),
         "the current revision has no superseded banner"
     );
 
-    let res = test::call_service(&app, get("/procedures/QT-HTI-01/print", &token)).await;
+    let res = test::call_service(&app, page("/procedures/QT-HTI-01/print", &token)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let print = body_text(res).await;
     assert!(print.contains("TÀI LIỆU KHÔNG KIỂM SOÁT KHI IN"));
@@ -168,11 +112,11 @@ async fn a_reader_browses_reads_and_prints() {
     assert_eq!(css.status(), StatusCode::OK);
     assert!(body_text(css).await.contains("size: A4"));
 
-    let list = body_text(test::call_service(&app, get("/master-list", &token)).await).await;
+    let list = body_text(test::call_service(&app, page("/master-list", &token)).await).await;
     assert!(list.contains("Danh mục tài liệu nội bộ"));
     assert_eq!(list.matches("/procedures/QT-").count(), CODES.len());
 
-    let res = test::call_service(&app, get("/master-list.csv", &token)).await;
+    let res = test::call_service(&app, page("/master-list.csv", &token)).await;
     assert!(
         res.headers()
             .get("content-type")
@@ -194,7 +138,7 @@ async fn english_on_request_and_friendly_errors() {
     let data = tempfile::tempdir().unwrap();
     let started = start(settings(data.path(), tree.path()));
     let app = service(&started).await;
-    let token = sign_in(&app).await;
+    let token = sign_in(&app, "admin", ADMIN_PASSWORD).await;
 
     let res = test::call_service(
         &app,
@@ -220,8 +164,8 @@ async fn english_on_request_and_friendly_errors() {
         .cookie(actix_web::cookie::Cookie::new("qms_token", token.clone()))
         .cookie(actix_web::cookie::Cookie::new("qms_lang", lang.clone()))
         .to_request();
-    let page = body_text(test::call_service(&app, req).await).await;
-    assert!(page.contains("Revision history") && page.contains("Effective date"));
+    let text = body_text(test::call_service(&app, req).await).await;
+    assert!(text.contains("Revision history") && text.contains("Effective date"));
 
     let res = test::call_service(
         &app,
@@ -232,15 +176,15 @@ async fn english_on_request_and_friendly_errors() {
     .await;
     assert_eq!(res.headers().get("location").unwrap(), "/");
 
-    let res = test::call_service(&app, get("/procedures/QT-HTI-77", &token)).await;
+    let res = test::call_service(&app, page("/procedures/QT-HTI-77", &token)).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let page = body_text(res).await;
+    let text = body_text(res).await;
     assert!(
-        page.contains("<!doctype html>") && page.contains("Không tìm thấy quy trình này"),
-        "{page}"
+        text.contains("<!doctype html>") && text.contains("Không tìm thấy quy trình này"),
+        "{text}"
     );
-    assert!(!page.contains("\"error\""), "no raw JSON on a page");
+    assert!(!text.contains("\"error\""), "no raw JSON on a page");
 
-    let res = test::call_service(&app, get("/procedures/QT-HTI-01/revisions/9", &token)).await;
+    let res = test::call_service(&app, page("/procedures/QT-HTI-01/revisions/9", &token)).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }

@@ -1,8 +1,10 @@
 //! The `qms` command line: one subcommand per task, each documented in `qms --help`.
 
+mod audit_log;
 mod check;
 mod import;
 mod serve;
+mod user;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +47,18 @@ enum Command {
         #[arg(default_value = "procedures")]
         dir: PathBuf,
     },
+    /// Manage accounts: add, list, passwd, roles, disable, enable.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// The append-only event log.
+    #[command(subcommand, name = "audit-log")]
+    AuditLog(AuditLogCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditLogCommand {
+    /// Recompute the hash chain of the event log; exit 1 and name the first broken entry if any.
+    Verify,
 }
 
 fn settings(config: Option<&std::path::Path>) -> Result<Settings, ExitCode> {
@@ -62,15 +76,19 @@ pub fn run() -> ExitCode {
     )
     .format_timestamp_secs()
     .init();
+    let config = cli.config;
+    let with_settings = |run: &dyn Fn(Settings) -> ExitCode| match settings(config.as_deref()) {
+        Ok(s) => run(s),
+        Err(code) => code,
+    };
     match cli.command {
         Command::Check { dir } => check::run(&dir),
-        Command::Serve => match settings(cli.config.as_deref()) {
-            Ok(s) => serve::run(s),
+        Command::Serve => with_settings(&serve::run),
+        Command::Import { dir } => with_settings(&|s| import::run(s, &dir)),
+        Command::User(command) => match settings(config.as_deref()) {
+            Ok(s) => user::run(s, command),
             Err(code) => code,
         },
-        Command::Import { dir } => match settings(cli.config.as_deref()) {
-            Ok(s) => import::run(s, &dir),
-            Err(code) => code,
-        },
+        Command::AuditLog(AuditLogCommand::Verify) => with_settings(&audit_log::run),
     }
 }

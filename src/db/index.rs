@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::connection::{Db, DbConn};
+use super::events::append;
 use super::rows::{FieldRow, LegalBasisRow, ProcedureRow, RevisionInsert, RevisionRow};
 use super::schema::{fields, legal_bases, meta, procedures, revisions};
 use crate::domain::RevisionNumber;
+use crate::domain::event::NewEvent;
 use crate::domain::field::Field;
 use crate::domain::legal_basis::LegalBasis;
 use crate::service::ports::{
@@ -106,6 +108,7 @@ impl Index for Db {
         &self,
         procedure: &ProcedureRecord,
         revision: &RevisionRecord,
+        event: Option<&NewEvent>,
     ) -> PortResult<()> {
         self.write(|c| {
             let known: i64 = revisions::table
@@ -118,8 +121,11 @@ impl Index for Db {
             upsert_procedure(c, procedure)?;
             diesel::insert_into(revisions::table)
                 .values(RevisionInsert::from(revision))
-                .execute(c)
-                .map(|_| ())
+                .execute(c)?;
+            match event {
+                Some(event) => append(c, event),
+                None => Ok(()),
+            }
         })
     }
 

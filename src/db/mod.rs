@@ -2,6 +2,7 @@
 //! PostgreSQL, chosen from the URL scheme. Backend-specific SQL stays inside this module.
 
 mod connection;
+mod events;
 mod index;
 mod rows;
 pub mod schema;

@@ -213,6 +213,37 @@ pub struct UserRow {
     pub fields: String,
     pub active: bool,
     pub token_version: i32,
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
+}
+
+/// Everything of an account that can change after creation.
+#[derive(AsChangeset)]
+#[diesel(table_name = users, treat_none_as_null = true)]
+pub struct UserChanges<'a> {
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub roles: String,
+    pub fields: String,
+    pub active: bool,
+    pub token_version: i32,
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
+}
+
+impl<'a> UserChanges<'a> {
+    pub fn new(u: &'a UserRecord) -> Self {
+        Self {
+            display_name: &u.display_name,
+            password_hash: &u.password_hash,
+            roles: join_list(u.roles.iter().map(|r| r.as_str())),
+            fields: join_list(u.fields.iter().map(String::as_str)),
+            active: u.active,
+            token_version: u.token_version,
+            failed_logins: u.failed_logins,
+            locked_until: u.locked_until,
+        }
+    }
 }
 
 #[derive(Insertable)]
@@ -262,6 +293,8 @@ impl UserRow {
             password_hash: self.password_hash,
             active: self.active,
             token_version: self.token_version,
+            failed_logins: self.failed_logins,
+            locked_until: self.locked_until,
         }
     }
 }

@@ -1,11 +1,14 @@
 //! `Users` on the database.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::connection::Db;
-use super::rows::{UserInsert, UserRow};
-use super::schema::users;
-use crate::service::ports::{PortResult, UserRecord, Users};
+use super::events::append;
+use super::rows::{UserChanges, UserInsert, UserRow};
+use super::schema::{revoked_tokens, users};
+use crate::domain::event::NewEvent;
+use crate::service::ports::{PortError, PortResult, UserRecord, Users};
 
 impl Users for Db {
     fn user(&self, username: &str) -> PortResult<Option<UserRecord>> {
@@ -33,12 +36,60 @@ impl Users for Db {
         self.read(|c| users::table.count().get_result(c))
     }
 
-    fn insert_user(&self, user: &UserRecord) -> PortResult<()> {
+    fn insert_user(&self, user: &UserRecord, event: &NewEvent) -> PortResult<()> {
         self.write(|c| {
             diesel::insert_into(users::table)
                 .values(UserInsert::new(user))
-                .execute(c)
-                .map(|_| ())
+                .execute(c)?;
+            append(c, event)
+        })
+    }
+
+    fn update_user(&self, user: &UserRecord, event: &NewEvent) -> PortResult<()> {
+        let changed = self.write(|c| {
+            let n = diesel::update(users::table.filter(users::username.eq(&user.username)))
+                .set(UserChanges::new(user))
+                .execute(c)?;
+            if n == 1 {
+                append(c, event)?;
+            }
+            Ok(n)
+        })?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(PortError::NotFound(user.username.clone()))
+        }
+    }
+
+    fn revoke_token(
+        &self,
+        jti: &str,
+        expires_at: NaiveDateTime,
+        event: &NewEvent,
+    ) -> PortResult<()> {
+        let now = chrono::Utc::now().naive_utc();
+        self.write(|c| {
+            // Expired revocations are useless: tokens past expiry are refused anyway.
+            diesel::delete(revoked_tokens::table.filter(revoked_tokens::expires_at.lt(now)))
+                .execute(c)?;
+            diesel::insert_into(revoked_tokens::table)
+                .values((
+                    revoked_tokens::jti.eq(jti),
+                    revoked_tokens::expires_at.eq(expires_at),
+                ))
+                .execute(c)?;
+            append(c, event)
+        })
+    }
+
+    fn is_revoked(&self, jti: &str) -> PortResult<bool> {
+        self.read(|c| {
+            let n: i64 = revoked_tokens::table
+                .filter(revoked_tokens::jti.eq(jti))
+                .count()
+                .get_result(c)?;
+            Ok(n > 0)
         })
     }
 }

@@ -1,12 +1,15 @@
 //! The domain: pure Rust types, rules and lifecycles. Nothing here knows about HTTP, SQL or git.
 
 pub mod code;
+pub mod event;
 pub mod field;
 pub mod front_matter;
 pub mod legal_basis;
+pub mod password;
 pub mod permission;
 pub mod procedure;
 pub mod role;
+pub mod throttle;
 
 pub use code::{FieldCode, ProcedureCode};
 pub use front_matter::{FrontMatter, ProcedureKind, ProcessingTime};

@@ -1,4 +1,6 @@
 //! The one permission function every handler and page calls: `authorize(actor, action, resource)`.
+//! Roles give the general right; the resource adds the rules that depend on who is involved
+//! (nobody approves their own change, nobody verifies their own corrective action).
 
 use super::role::Role;
 
@@ -15,44 +17,323 @@ impl Actor {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+    fn any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has(*r))
+    }
 }
 
 /// Something a user asks to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    /// Read procedures, fields, revisions and the master list.
+    /// Read procedures, fields, revisions, diffs and the master list.
     ReadProcedures,
+    /// Record "read and understood" for a revision.
+    Acknowledge,
+    /// See one's own dashboard.
+    ViewDashboard,
     /// Create, change and disable accounts.
     ManageUsers,
     /// Read the event log.
     ReadEvents,
+    /// Document control: change requests, publishing, retiring, periodic review, legal bases.
+    ManageDocuments,
+    /// Review a change request (approve it or ask for changes).
+    ReviewChange,
+    /// Sign the approval of a change request, or reject it.
+    ApproveChange,
+    /// Plan and run internal audits.
+    PlanAudit,
+    /// Log a finding in an audit.
+    RecordFinding,
+    /// Open nonconformities, analyse causes, plan corrective actions.
+    ManageNonconformities,
+    /// Verify the effectiveness of a corrective action.
+    VerifyCorrectiveAction,
 }
 
-/// What the action is done to, when the decision depends on it.
+impl Action {
+    pub const ALL: [Action; 12] = [
+        Action::ReadProcedures,
+        Action::Acknowledge,
+        Action::ViewDashboard,
+        Action::ManageUsers,
+        Action::ReadEvents,
+        Action::ManageDocuments,
+        Action::ReviewChange,
+        Action::ApproveChange,
+        Action::PlanAudit,
+        Action::RecordFinding,
+        Action::ManageNonconformities,
+        Action::VerifyCorrectiveAction,
+    ];
+}
+
+/// What the action is done to, when the decision depends on who is involved with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resource {
+pub enum Resource<'a> {
     None,
+    ChangeRequest {
+        author: &'a str,
+        reviewers: &'a [String],
+        approver: Option<&'a str>,
+    },
+    Audit {
+        team: &'a [String],
+    },
+    CorrectiveAction {
+        owner: &'a str,
+    },
 }
 
-/// Why an action was refused.
+/// Why an action was refused: a stable code and a message for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Denied {
-    pub reason: &'static str,
+    pub code: &'static str,
+    pub message: &'static str,
+}
+
+const fn deny(code: &'static str, message: &'static str) -> Result<(), Denied> {
+    Err(Denied { code, message })
+}
+
+fn role_not_allowed() -> Result<(), Denied> {
+    deny(
+        "forbidden",
+        "Vai trò của bạn không được phép thực hiện thao tác này.",
+    )
+}
+
+fn require(ok: bool) -> Result<(), Denied> {
+    if ok { Ok(()) } else { role_not_allowed() }
 }
 
 /// Decides whether `actor` may do `action` to `resource`.
-pub fn authorize(actor: &Actor, action: Action, _resource: Resource) -> Result<(), Denied> {
-    let allowed = match action {
-        // Every signed-in user reads the current procedures (ISO 9001 7.5.3: available where needed).
-        Action::ReadProcedures => true,
-        Action::ManageUsers => actor.has(Role::Admin),
-        Action::ReadEvents => actor.has(Role::Admin) || actor.has(Role::Auditor),
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(Denied {
-            reason: "role_not_allowed",
-        })
+pub fn authorize(actor: &Actor, action: Action, resource: Resource<'_>) -> Result<(), Denied> {
+    use Role::*;
+    match action {
+        // ISO 9001 7.5.3: the current documents are available to everyone who needs them.
+        Action::ReadProcedures | Action::Acknowledge | Action::ViewDashboard => Ok(()),
+        Action::ManageUsers => require(actor.has(Admin)),
+        Action::ReadEvents => require(actor.any(&[Admin, Auditor])),
+        Action::ManageDocuments => require(actor.has(Secretary)),
+        Action::PlanAudit => require(actor.any(&[Auditor, Secretary])),
+        Action::ManageNonconformities => require(actor.any(&[Secretary, Auditor])),
+        Action::ReviewChange => match resource {
+            Resource::ChangeRequest {
+                author, reviewers, ..
+            } => {
+                if author == actor.username {
+                    deny(
+                        "author_cannot_review",
+                        "Người soạn thảo không tự xem xét thay đổi của mình.",
+                    )
+                } else if reviewers.contains(&actor.username) {
+                    Ok(())
+                } else {
+                    deny(
+                        "not_a_reviewer",
+                        "Bạn không có tên trong danh sách người xem xét.",
+                    )
+                }
+            }
+            _ => role_not_allowed(),
+        },
+        Action::ApproveChange => match resource {
+            Resource::ChangeRequest {
+                author, approver, ..
+            } => {
+                if author == actor.username {
+                    deny(
+                        "author_cannot_approve",
+                        "Người soạn thảo không được tự phê duyệt thay đổi của mình.",
+                    )
+                } else if !actor.has(Approver) || approver != Some(actor.username.as_str()) {
+                    deny(
+                        "not_the_approver",
+                        "Bạn không phải người phê duyệt được chỉ định.",
+                    )
+                } else {
+                    Ok(())
+                }
+            }
+            _ => role_not_allowed(),
+        },
+        Action::RecordFinding => match resource {
+            Resource::Audit { team }
+                if actor.has(Auditor) && team.contains(&actor.username) =>
+            {
+                Ok(())
+            }
+            _ => deny(
+                "not_on_audit_team",
+                "Chỉ đánh giá viên trong đoàn đánh giá mới ghi nhận phát hiện.",
+            ),
+        },
+        Action::VerifyCorrectiveAction => match resource {
+            Resource::CorrectiveAction { owner } if owner == actor.username => deny(
+                "owner_cannot_verify",
+                "Người thực hiện hành động không tự xác nhận hiệu lực của nó.",
+            ),
+            Resource::CorrectiveAction { .. } => {
+                require(actor.any(&[Secretary, Auditor, Approver]))
+            }
+            _ => role_not_allowed(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            username: "u".into(),
+            display_name: "U".into(),
+            roles: vec![role],
+            fields: vec![],
+        }
+    }
+
+    /// The resource each action is tried on: one where the actor is involved in the right way
+    /// (named reviewer, named approver, on the team, not the owner).
+    fn involved(action: Action, names: &[String]) -> Resource<'_> {
+        match action {
+            Action::ReviewChange | Action::ApproveChange => Resource::ChangeRequest {
+                author: "secretary",
+                reviewers: names,
+                approver: Some("u"),
+            },
+            Action::RecordFinding => Resource::Audit { team: names },
+            Action::VerifyCorrectiveAction => Resource::CorrectiveAction {
+                owner: "someone-else",
+            },
+            _ => Resource::None,
+        }
+    }
+
+    #[test]
+    fn every_role_and_action() {
+        use Action::*;
+        use Role::*;
+        // Columns follow Action::ALL.
+        let table: [(Role, [bool; 12]); 6] = [
+            //           read  ack   dash  users events docs review approve audit finding nc    verify
+            (
+                Staff,
+                [
+                    true, true, true, false, false, false, true, false, false, false, false, false,
+                ],
+            ),
+            (
+                Secretary,
+                [
+                    true, true, true, false, false, true, true, false, true, false, true, true,
+                ],
+            ),
+            (
+                Reviewer,
+                [
+                    true, true, true, false, false, false, true, false, false, false, false, false,
+                ],
+            ),
+            (
+                Approver,
+                [
+                    true, true, true, false, false, false, true, true, false, false, false, true,
+                ],
+            ),
+            (
+                Auditor,
+                [
+                    true, true, true, false, true, false, true, false, true, true, true, true,
+                ],
+            ),
+            (
+                Admin,
+                [
+                    true, true, true, true, true, false, true, false, false, false, false, false,
+                ],
+            ),
+        ];
+        let names = vec!["u".to_owned()];
+        for (role, expected) in table {
+            for (action, allowed) in Action::ALL.into_iter().zip(expected) {
+                let got = authorize(&actor(role), action, involved(action, &names)).is_ok();
+                assert_eq!(got, allowed, "{role:?} × {action:?}");
+            }
+        }
+        // Any named user may review, whatever their role: review is by invitation.
+        assert!(authorize(&actor(Staff), ReviewChange, involved(ReviewChange, &names)).is_ok());
+    }
+
+    #[test]
+    fn involvement_rules() {
+        let names = vec!["u".to_owned()];
+        let secretary = Actor {
+            username: "secretary".into(),
+            roles: vec![Role::Secretary, Role::Approver],
+            ..actor(Role::Staff)
+        };
+        let own = Resource::ChangeRequest {
+            author: "secretary",
+            reviewers: &names,
+            approver: Some("secretary"),
+        };
+        assert_eq!(
+            authorize(&secretary, Action::ApproveChange, own)
+                .unwrap_err()
+                .code,
+            "author_cannot_approve"
+        );
+        assert_eq!(
+            authorize(&secretary, Action::ReviewChange, own)
+                .unwrap_err()
+                .code,
+            "author_cannot_review"
+        );
+
+        let approver = actor(Role::Approver);
+        let other = Resource::ChangeRequest {
+            author: "secretary",
+            reviewers: &names,
+            approver: Some("boss"),
+        };
+        assert_eq!(
+            authorize(&approver, Action::ApproveChange, other)
+                .unwrap_err()
+                .code,
+            "not_the_approver"
+        );
+        let not_named = Resource::ChangeRequest {
+            author: "secretary",
+            reviewers: &[],
+            approver: None,
+        };
+        assert_eq!(
+            authorize(&actor(Role::Reviewer), Action::ReviewChange, not_named)
+                .unwrap_err()
+                .code,
+            "not_a_reviewer"
+        );
+
+        let auditor = actor(Role::Auditor);
+        let own_action = Resource::CorrectiveAction { owner: "u" };
+        assert_eq!(
+            authorize(&auditor, Action::VerifyCorrectiveAction, own_action)
+                .unwrap_err()
+                .code,
+            "owner_cannot_verify"
+        );
+        assert_eq!(
+            authorize(
+                &auditor,
+                Action::RecordFinding,
+                Resource::Audit { team: &[] }
+            )
+            .unwrap_err()
+            .code,
+            "not_on_audit_team"
+        );
     }
 }

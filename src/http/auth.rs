@@ -1,25 +1,39 @@
-//! `POST /api/v1/auth/login`, `GET /api/v1/me`.
+//! `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking;
 use super::dto::{LoginRequest, LoginResponse, UserDto};
-use super::extract::CurrentUser;
+use super::extract::{CurrentUser, token_of};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::service::auth;
 
 pub async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let LoginRequest { username, password } = body.into_inner();
-    let issued = blocking(move || auth::login(&state.services, &username, &password)).await?;
+    let address = req.peer_addr().map(|a| a.ip());
+    let issued =
+        blocking(move || auth::login(&state.services, &username, &password, address)).await?;
     Ok(HttpResponse::Ok().json(LoginResponse {
         token: issued.token,
         expires_at: issued.expires_at,
         user: issued.user.into(),
     }))
+}
+
+/// Revokes the token the request carries.
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+) -> AppResult<HttpResponse> {
+    let token = token_of(&req).unwrap_or_default();
+    blocking(move || auth::logout(&state.services, &token)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "signed_out"})))
 }
 
 pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {

@@ -11,12 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::service::catalog;
 
 fn may_read(user: &CurrentUser) -> AppResult<()> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None).map_err(|d| {
-        AppError::forbidden(
-            "forbidden",
-            format!("Bạn không có quyền xem tài liệu ({}).", d.reason),
-        )
-    })
+    Ok(authorize(&user.0, Action::ReadProcedures, Resource::None)?)
 }
 
 pub async fn fields(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {

@@ -17,7 +17,7 @@ pub const TOKEN_COOKIE: &str = "qms_token";
 /// A signed-in user.
 pub struct CurrentUser(pub Actor);
 
-fn token_of(req: &HttpRequest) -> Option<String> {
+pub fn token_of(req: &HttpRequest) -> Option<String> {
     let header = req.headers().get(actix_web::http::header::AUTHORIZATION);
     if let Some(value) = header.and_then(|h| h.to_str().ok()) {
         return value.strip_prefix("Bearer ").map(|t| t.trim().to_owned());

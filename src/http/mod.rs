@@ -5,7 +5,9 @@ mod auth;
 mod catalog;
 pub mod dto;
 pub mod error;
+pub mod events;
 pub mod extract;
+mod users;
 
 use actix_web::{HttpResponse, web};
 
@@ -16,7 +18,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(healthz)).service(
         web::scope("/api/v1")
             .route("/auth/login", web::post().to(auth::login))
+            .route("/auth/logout", web::post().to(auth::logout))
             .route("/me", web::get().to(auth::me))
+            .route("/users", web::get().to(users::list))
+            .route("/users", web::post().to(users::create))
+            .route("/users/{username}", web::put().to(users::update))
+            .route("/events", web::get().to(events::list))
             .route("/fields", web::get().to(catalog::fields))
             .route("/procedures", web::get().to(catalog::procedures))
             .route("/procedures/{code}", web::get().to(catalog::procedure))

@@ -45,6 +45,7 @@ fn render_login(
         csrf: &csrf,
         here: &here,
         other_lang: lang.other().code(),
+        nav: vec![],
     };
     let body = askama::Template::render(&LoginPage {
         c,
@@ -113,7 +114,8 @@ pub async fn login(
     }
     let services = state.clone();
     let (username, password) = (form.username.clone(), form.password);
-    match blocking(move || auth::login(&services.services, &username, &password)).await {
+    let address = req.peer_addr().map(|a| a.ip());
+    match blocking(move || auth::login(&services.services, &username, &password, address)).await {
         Ok(issued) => Ok(HttpResponse::SeeOther()
             .cookie(session::session_cookie(
                 &issued.token,
@@ -121,7 +123,12 @@ pub async fn login(
             ))
             .insert_header(("Location", next))
             .finish()),
-        Err(e) if e.kind == crate::error::ErrorKind::Unauthorized => {
+        Err(e)
+            if matches!(
+                e.kind,
+                crate::error::ErrorKind::Unauthorized | crate::error::ErrorKind::TooManyRequests
+            ) =>
+        {
             let message = t
                 .find(&format!("error.{}", e.code))
                 .unwrap_or(&e.message)
@@ -144,8 +151,16 @@ pub struct LogoutForm {
     csrf: String,
 }
 
-pub async fn logout(reader: Reader, form: web::Form<LogoutForm>) -> AppResult<HttpResponse> {
+pub async fn logout(
+    req: HttpRequest,
+    reader: Reader,
+    form: web::Form<LogoutForm>,
+) -> AppResult<HttpResponse> {
     reader.check_csrf(&form.csrf)?;
+    if let Some(token) = req.cookie(TOKEN_COOKIE).map(|c| c.value().to_owned()) {
+        let state = reader.state.clone();
+        blocking(move || auth::logout(&state.services, &token)).await?;
+    }
     Ok(HttpResponse::SeeOther()
         .cookie(session::expired_cookie(TOKEN_COOKIE))
         .insert_header(("Location", "/login"))

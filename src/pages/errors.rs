@@ -69,6 +69,7 @@ fn render(req: &actix_web::HttpRequest, error: &AppError) -> HttpResponse {
         csrf: "",
         here: &here,
         other_lang: lang.other().code(),
+        nav: vec![],
     };
     match askama::Template::render(&ErrorPage {
         c,

@@ -113,6 +113,11 @@ impl<'a> Tr<'a> {
         self.labels.get(key).map(String::as_str)
     }
 
+    /// The label of a role.
+    pub fn role(&self, role: &crate::domain::Role) -> &'a str {
+        self.get(&format!("role.{}", role.as_str()))
+    }
+
     /// A date as readers of the language write it (dd/mm/yyyy in Vietnamese).
     pub fn date(&self, date: impl std::borrow::Borrow<NaiveDate>) -> String {
         let date = date.borrow();

@@ -1,6 +1,7 @@
 //! Server-rendered pages (askama templates and embedded assets under `web/`), Vietnamese by default
 //! with an English switch. Every page requires signing in except the sign-in page itself.
 
+mod admin;
 mod assets;
 mod auth;
 mod catalog;
@@ -35,6 +36,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/procedures/{code}/print", web::get().to(procedure::print))
         .route("/master-list", web::get().to(master_list::page))
         .route("/master-list.csv", web::get().to(master_list::csv))
+        .route("/admin/users", web::get().to(admin::users))
+        .route("/admin/users", web::post().to(admin::create_user))
+        .route("/admin/users/{username}", web::get().to(admin::user))
+        .route(
+            "/admin/users/{username}",
+            web::post().to(admin::update_user),
+        )
+        .route("/admin/events", web::get().to(admin::events))
         .route("/static/{path:.*}", web::get().to(assets::serve));
 }
 
@@ -55,14 +64,39 @@ impl Reader {
             csrf: &self.csrf,
             here: &self.path,
             other_lang: self.lang.other().code(),
+            nav: self.nav(),
         }
+    }
+}
+
+impl Reader {
+    /// The links this reader's roles allow, decided by the one permission function.
+    fn nav(&self) -> Vec<(&'static str, &'static str)> {
+        use crate::domain::{Action, Resource, authorize};
+        let allowed = |action| authorize(&self.actor, action, Resource::None).is_ok();
+        let mut nav = Vec::new();
+        if allowed(Action::ManageUsers) {
+            nav.push(("/admin/users", "nav_extra.admin"));
+        }
+        if allowed(Action::ReadEvents) {
+            nav.push(("/admin/events", "nav_extra.events"));
+        }
+        nav
     }
 }
 
 /// Renders a template into a 200 HTML response.
 pub fn html(page: &impl Template) -> AppResult<HttpResponse> {
+    html_with(actix_web::http::StatusCode::OK, page)
+}
+
+/// Renders a template with another status (a form shown again with its errors).
+pub fn html_with(
+    status: actix_web::http::StatusCode,
+    page: &impl Template,
+) -> AppResult<HttpResponse> {
     let body = page.render().map_err(AppError::internal)?;
-    Ok(HttpResponse::Ok()
+    Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(body))
 }

@@ -3,8 +3,10 @@
 use askama::Template;
 
 use super::i18n::Tr;
+use crate::domain::Role;
+use crate::domain::event::Event;
 use crate::service::catalog::ProcedureView;
-use crate::service::ports::{FieldCount, ProcedureRecord, RevisionRecord};
+use crate::service::ports::{FieldCount, ProcedureRecord, RevisionRecord, UserRecord};
 
 /// What the layout needs on every page.
 pub struct Chrome<'a> {
@@ -15,6 +17,8 @@ pub struct Chrome<'a> {
     /// This page's path, for the language switch to come back to.
     pub here: &'a str,
     pub other_lang: &'static str,
+    /// Links the user's roles allow beyond reading: (address, label key).
+    pub nav: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -84,4 +88,53 @@ pub struct ErrorPage<'a> {
     pub c: Chrome<'a>,
     pub status: u16,
     pub message: String,
+}
+
+/// Messages shown next to the fields of a form.
+#[derive(Default)]
+pub struct FormErrors {
+    pub general: Option<String>,
+    pub username: Option<String>,
+    pub display_name: Option<String>,
+    pub password: Option<String>,
+    pub fields: Option<String>,
+}
+
+/// The account form, for creating or editing.
+pub struct UserForm {
+    pub action: String,
+    pub creating: bool,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<(Role, bool)>,
+    /// (code, name, checked)
+    pub fields: Vec<(String, String, bool)>,
+    pub active: bool,
+    pub errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+pub struct AdminUsersPage<'a> {
+    pub c: Chrome<'a>,
+    pub users: Vec<UserRecord>,
+    pub form: UserForm,
+}
+
+#[derive(Template)]
+#[template(path = "admin_user.html")]
+pub struct AdminUserPage<'a> {
+    pub c: Chrome<'a>,
+    pub form: UserForm,
+    pub notice: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_events.html")]
+pub struct AdminEventsPage<'a> {
+    pub c: Chrome<'a>,
+    pub events: Vec<Event>,
+    pub total: i64,
+    pub entity: String,
+    pub actor: String,
 }

@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use super::Services;
 use super::ports::UserRecord;
 use crate::domain::Actor;
+use crate::domain::event::NewEvent;
+use crate::domain::throttle::lock_after;
 use crate::error::{AppError, AppResult};
+use std::net::IpAddr;
 
 const ISSUER: &str = "qms";
 const AUDIENCE: &str = "qms";
@@ -44,6 +47,8 @@ struct Claims {
     exp: i64,
     /// The user's token version when issued; bumping it revokes every earlier token.
     ver: i32,
+    /// This token's id, for revoking it alone on sign-out.
+    jti: String,
 }
 
 /// A freshly issued token.
@@ -78,22 +83,90 @@ fn bad_credentials() -> AppError {
     )
 }
 
+fn too_many(code: &'static str, message: String) -> AppError {
+    AppError::new(crate::error::ErrorKind::TooManyRequests, code, message)
+}
+
 /// Checks a username and password and issues a token.
-pub fn login(services: &Services, username: &str, password: &str) -> AppResult<IssuedToken> {
+///
+/// Throttling (documented in README): after 5 wrong passwords in a row an account is locked for
+/// 1 minute, doubling with each further wrong password up to 30 minutes. While locked, every
+/// attempt, even with the right password, gets 429 `account_locked`; the first right password after
+/// the lock ends signs in and resets the count. 20 failures from one address within 15 minutes
+/// block that address (429 `too_many_attempts`) for the rest of the window.
+pub fn login(
+    services: &Services,
+    username: &str,
+    password: &str,
+    address: Option<IpAddr>,
+) -> AppResult<IssuedToken> {
+    if let Some(ip) = address
+        && !services.address_throttle.allowed(ip)
+    {
+        return Err(too_many(
+            "too_many_attempts",
+            "Quá nhiều lần đăng nhập sai từ máy này; vui lòng thử lại sau 15 phút.".into(),
+        ));
+    }
     let user = services.users.user(username)?;
+    let now = Utc::now().naive_utc();
+    let from = address.map(|a| format!("from {a}")).unwrap_or_default();
+    if let Some(until) = user
+        .as_ref()
+        .and_then(|u| u.locked_until)
+        .filter(|until| *until > now)
+    {
+        let event = NewEvent::now(username, "auth.login_locked", "user", username).detail(from);
+        services.events.append_event(&event)?;
+        let local = until.and_utc().format("%H:%M UTC");
+        return Err(too_many(
+            "account_locked",
+            format!("Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; hãy thử lại sau {local}."),
+        ));
+    }
     // Verify against a fixed hash when the user is unknown, so timing does not reveal accounts.
     let hash = user
         .as_ref()
         .map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str());
     let ok = password_matches(hash, password);
-    match user {
-        Some(user) if ok && user.active => issue(services, user),
-        Some(user) if ok && !user.active => Err(AppError::unauthorized(
+    let Some(mut user) = user else {
+        if let Some(ip) = address {
+            services.address_throttle.failed(ip);
+        }
+        let event = NewEvent::now(username, "auth.login_failed", "user", username)
+            .detail(format!("unknown account {from}"));
+        services.events.append_event(&event)?;
+        return Err(bad_credentials());
+    };
+    if !ok {
+        if let Some(ip) = address {
+            services.address_throttle.failed(ip);
+        }
+        user.failed_logins += 1;
+        user.locked_until = lock_after(user.failed_logins).map(|d| now + d);
+        let detail = format!("failure {} {from}", user.failed_logins);
+        let event = NewEvent::now(username, "auth.login_failed", "user", username).detail(detail);
+        services.users.update_user(&user, &event)?;
+        return Err(bad_credentials());
+    }
+    if !user.active {
+        let event = NewEvent::now(username, "auth.login_disabled", "user", username).detail(from);
+        services.events.append_event(&event)?;
+        return Err(AppError::unauthorized(
             "account_disabled",
             "Tài khoản đã bị khóa.",
-        )),
-        _ => Err(bad_credentials()),
+        ));
     }
+    if let Some(ip) = address {
+        services.address_throttle.succeeded(ip);
+    }
+    user.failed_logins = 0;
+    user.locked_until = None;
+    services.users.update_user(
+        &user,
+        &NewEvent::now(username, "auth.login", "user", username).detail(from),
+    )?;
+    issue(services, user)
 }
 
 // The hash of a random password nobody knows, made once.
@@ -112,6 +185,7 @@ pub fn issue(services: &Services, user: UserRecord) -> AppResult<IssuedToken> {
         nbf: now.timestamp(),
         exp: expires_at.timestamp(),
         ver: user.token_version,
+        jti: generate_password(),
     };
     let token = jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
@@ -133,22 +207,30 @@ fn invalid_token() -> AppError {
     )
 }
 
-/// Verifies a token (signature, algorithm, issuer, audience, expiry, not-before) and that its user
-/// is still active with the same token version. Returns who is acting.
-pub fn authenticate(services: &Services, token: &str) -> AppResult<Actor> {
+fn verified_claims(services: &Services, token: &str) -> AppResult<Claims> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_issuer(&[ISSUER]);
     validation.set_audience(&[AUDIENCE]);
     validation.validate_nbf = true;
     validation.leeway = 5;
     validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-    let data = jsonwebtoken::decode::<Claims>(token, &services.tokens.decoding, &validation)
-        .map_err(|_| invalid_token())?;
+    jsonwebtoken::decode::<Claims>(token, &services.tokens.decoding, &validation)
+        .map(|d| d.claims)
+        .map_err(|_| invalid_token())
+}
+
+/// Verifies a token (signature, algorithm, issuer, audience, expiry, not-before), that it was not
+/// revoked, and that its user is still active with the same token version. Returns who is acting.
+pub fn authenticate(services: &Services, token: &str) -> AppResult<Actor> {
+    let claims = verified_claims(services, token)?;
+    if services.users.is_revoked(&claims.jti)? {
+        return Err(invalid_token());
+    }
     let user = services
         .users
-        .user(&data.claims.sub)?
+        .user(&claims.sub)?
         .ok_or_else(invalid_token)?;
-    if !user.active || user.token_version != data.claims.ver {
+    if !user.active || user.token_version != claims.ver {
         return Err(invalid_token());
     }
     Ok(Actor {
@@ -157,6 +239,17 @@ pub fn authenticate(services: &Services, token: &str) -> AppResult<Actor> {
         roles: user.roles,
         fields: user.fields,
     })
+}
+
+/// Signs out: the token is refused from now on.
+pub fn logout(services: &Services, token: &str) -> AppResult<()> {
+    let claims = verified_claims(services, token)?;
+    let expires = chrono::DateTime::from_timestamp(claims.exp, 0)
+        .unwrap_or_default()
+        .naive_utc();
+    let event = NewEvent::now(&claims.sub, "auth.logout", "user", &claims.sub);
+    services.users.revoke_token(&claims.jti, expires, &event)?;
+    Ok(())
 }
 
 /// A random password for the first admin: 20 characters from an unambiguous alphabet.

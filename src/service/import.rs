@@ -10,6 +10,7 @@ use super::trailers as t;
 use crate::check::reference::{FIELDS_FILE, LEGAL_BASES_FILE};
 use crate::check::{Problem, check_tree};
 use crate::domain::ProcedureCode;
+use crate::domain::event::NewEvent;
 use crate::error::{AppError, AppResult};
 use crate::markdown::parse_document;
 
@@ -55,7 +56,7 @@ pub fn import_tree(services: &Services, dir: &Path, published_by: &str) -> AppRe
                 (t::PUBLISHED_BY, published_by.into()),
             ],
         );
-        commit_and_index(services, files, message)?;
+        commit_and_index(services, files, message, None)?;
     }
     for file in report.clean_files() {
         let Ok(doc) = parse_document(&file.text) else {
@@ -85,7 +86,14 @@ pub fn import_tree(services: &Services, dir: &Path, published_by: &str) -> AppRe
                 (t::PUBLISHED_BY, published_by.into()),
             ],
         );
-        commit_and_index(services, vec![(code.path(), file.text.clone())], message)?;
+        let event = NewEvent::now(published_by, "procedure.import", "procedure", code.as_str())
+            .detail(format!("revision {}", doc.front.revision));
+        commit_and_index(
+            services,
+            vec![(code.path(), file.text.clone())],
+            message,
+            Some(&event),
+        )?;
         outcome.procedures.push(code.to_string());
     }
     Ok(outcome)
@@ -113,6 +121,7 @@ fn commit_and_index(
     services: &Services,
     files: Vec<(String, String)>,
     message: String,
+    event: Option<&NewEvent>,
 ) -> AppResult<()> {
     let request = CommitRequest {
         files,
@@ -121,7 +130,7 @@ fn commit_and_index(
         expected_head: services.store.head()?,
     };
     let stored = services.store.commit(&request)?;
-    index_commit(services, &stored)?;
+    index_commit(services, &stored, event)?;
     // Keep the reconcile marker current so a restart does not re-read what was just indexed.
     services.index.set_meta("reconciled_head", &stored.commit)?;
     Ok(())

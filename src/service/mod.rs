@@ -1,6 +1,8 @@
 //! Use cases. Each public function does one thing a user or the start-up asks for, talks to the
 //! adapters only through `ports`, and returns the one application error type.
 
+pub mod address_throttle;
+pub mod audit_log;
 pub mod auth;
 pub mod catalog;
 mod documents;
@@ -8,18 +10,21 @@ pub mod import;
 pub mod ports;
 pub mod reconcile;
 pub mod trailers;
+pub mod users;
 
 use std::sync::Arc;
 
 pub use documents::{DocumentCache, RenderedDocument};
-use ports::{ContentStore, Index, Users};
+use ports::{ContentStore, Events, Index, Users};
 
 /// The adapters and caches every use case works with, shared by all workers.
 #[derive(Clone)]
 pub struct Services {
     pub index: Arc<dyn Index>,
     pub users: Arc<dyn Users>,
+    pub events: Arc<dyn Events>,
     pub store: Arc<dyn ContentStore>,
     pub documents: DocumentCache,
     pub tokens: Arc<auth::TokenKeys>,
+    pub address_throttle: Arc<address_throttle::AddressThrottle>,
 }

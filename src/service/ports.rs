@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::domain::event::{Event, NewEvent};
 use crate::domain::field::Field;
 use crate::domain::legal_basis::LegalBasis;
 use crate::domain::{ProcedureKind, ProcedureStatus, RevisionNumber, Role};
@@ -131,6 +132,7 @@ pub trait Index: Send + Sync {
         &self,
         procedure: &ProcedureRecord,
         revision: &RevisionRecord,
+        event: Option<&NewEvent>,
     ) -> PortResult<()>;
     fn fields(&self) -> PortResult<Vec<FieldCount>>;
     fn procedures(&self, filter: &ProcedureFilter) -> PortResult<(Vec<ProcedureRecord>, i64)>;
@@ -149,14 +151,48 @@ pub struct UserRecord {
     pub roles: Vec<Role>,
     pub fields: Vec<String>,
     pub active: bool,
+    /// Bumped to revoke every token issued before (on disable, role change, password change).
     pub token_version: i32,
+    /// Wrong passwords in a row since the last successful sign-in.
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
 }
 
-/// User accounts.
+/// User accounts. Every change is recorded in the event log in the same transaction.
 pub trait Users: Send + Sync {
     fn user(&self, username: &str) -> PortResult<Option<UserRecord>>;
     fn users(&self) -> PortResult<Vec<UserRecord>>;
     fn count_users(&self) -> PortResult<i64>;
     /// Fails with `Conflict` when the username is taken.
-    fn insert_user(&self, user: &UserRecord) -> PortResult<()>;
+    fn insert_user(&self, user: &UserRecord, event: &NewEvent) -> PortResult<()>;
+    /// Replaces the stored account of `user.username`.
+    fn update_user(&self, user: &UserRecord, event: &NewEvent) -> PortResult<()>;
+    /// Revokes one token until it would have expired anyway.
+    fn revoke_token(
+        &self,
+        jti: &str,
+        expires_at: NaiveDateTime,
+        event: &NewEvent,
+    ) -> PortResult<()>;
+    fn is_revoked(&self, jti: &str) -> PortResult<bool>;
+}
+
+/// Filters of the event log.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The append-only event log.
+pub trait Events: Send + Sync {
+    /// Appends an event on its own (when no other state changes with it).
+    fn append_event(&self, event: &NewEvent) -> PortResult<()>;
+    /// Newest first.
+    fn events(&self, filter: &EventFilter) -> PortResult<(Vec<Event>, i64)>;
+    /// Oldest first, ids greater than `after_id`, at most `limit`: for verifying the chain.
+    fn events_after(&self, after_id: i32, limit: i64) -> PortResult<Vec<Event>>;
 }

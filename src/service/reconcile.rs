@@ -6,6 +6,7 @@ use super::Services;
 use super::ports::{ProcedureRecord, RevisionRecord, StoredCommit};
 use super::trailers as t;
 use crate::check::reference::{FIELDS_FILE, LEGAL_BASES_FILE};
+use crate::domain::event::NewEvent;
 use crate::domain::field::Field;
 use crate::domain::legal_basis::LegalBasis;
 use crate::domain::procedure::review_due;
@@ -26,7 +27,7 @@ pub fn reconcile(services: &Services) -> AppResult<Reconciled> {
     let since = services.index.meta(RECONCILED_HEAD)?;
     let commits = services.store.history_since(since.as_deref())?;
     for commit in &commits {
-        index_commit(services, commit)?;
+        index_commit(services, commit, None)?;
     }
     if let Some(last) = commits.last() {
         services.index.set_meta(RECONCILED_HEAD, &last.commit)?;
@@ -36,8 +37,13 @@ pub fn reconcile(services: &Services) -> AppResult<Reconciled> {
     })
 }
 
-/// Records what one commit of the published branch changed: reference data or a revision.
-pub fn index_commit(services: &Services, commit: &StoredCommit) -> AppResult<()> {
+/// Records what one commit of the published branch changed: reference data or a revision, with
+/// `event` (none when rebuilding the index from git).
+pub fn index_commit(
+    services: &Services,
+    commit: &StoredCommit,
+    event: Option<&NewEvent>,
+) -> AppResult<()> {
     if commit.trailer(t::CHANGE) == Some("reference-data") {
         let (fields, _) = services.store.read_file(&commit.commit, FIELDS_FILE)?;
         let (legal, _) = services.store.read_file(&commit.commit, LEGAL_BASES_FILE)?;
@@ -85,6 +91,6 @@ pub fn index_commit(services: &Services, commit: &StoredCommit) -> AppResult<()>
         published_by: person(t::PUBLISHED_BY).unwrap_or_else(|| "qms".into()),
         published_at: commit.time,
     };
-    services.index.record_revision(&procedure, &record)?;
+    services.index.record_revision(&procedure, &record, event)?;
     Ok(())
 }

@@ -99,3 +99,74 @@ pub fn git_log(data: &Path, format: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// Signs in through the form: fetch the page (CSRF cookie), post it back, keep the session cookie.
+/// The login form's CSRF token, as a browser gets it (cookie and hidden field).
+pub async fn login_csrf<S, B>(app: &S) -> String
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let res = test::call_service(app, test::TestRequest::get().uri("/login").to_request()).await;
+    assert_eq!(res.status(), actix_web::http::StatusCode::OK);
+    res.response()
+        .cookies()
+        .find(|c| c.name() == "qms_login_csrf")
+        .expect("csrf cookie")
+        .value()
+        .to_owned()
+}
+
+/// Signs in through the login form; the session cookie's token.
+pub async fn sign_in<S, B>(app: &S, username: &str, password: &str) -> String
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let csrf = login_csrf(app).await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("next", "/"),
+        ("username", username),
+        ("password", password),
+    ];
+    let req = test::TestRequest::post()
+        .uri("/login")
+        .cookie(actix_web::cookie::Cookie::new(
+            "qms_login_csrf",
+            csrf.clone(),
+        ))
+        .set_form(form)
+        .to_request();
+    let res = test::call_service(app, req).await;
+    assert_eq!(
+        res.status(),
+        actix_web::http::StatusCode::SEE_OTHER,
+        "sign-in of {username} failed"
+    );
+    res.response()
+        .cookies()
+        .find(|c| c.name() == "qms_token")
+        .expect("session cookie")
+        .value()
+        .to_owned()
+}
+
+/// A GET as a signed-in browser.
+pub fn page(uri: &str, token: &str) -> actix_http::Request {
+    test::TestRequest::get()
+        .uri(uri)
+        .cookie(actix_web::cookie::Cookie::new(
+            "qms_token",
+            token.to_owned(),
+        ))
+        .to_request()
+}

@@ -1,0 +1,33 @@
+//! `qms audit-log verify`: recomputes the event log's hash chain and names the first broken row.
+
+use std::process::ExitCode;
+
+use crate::app;
+use crate::config::Settings;
+use crate::service::audit_log::verify;
+
+pub fn run(settings: Settings) -> ExitCode {
+    let outcome = app::open(&settings).and_then(|services| verify(&services));
+    match outcome {
+        Ok(v) => match v.broken {
+            None => {
+                println!(
+                    "Nhật ký sự kiện toàn vẹn / event log intact: {} entries verified.",
+                    v.checked
+                );
+                ExitCode::SUCCESS
+            }
+            Some(link) => {
+                println!(
+                    "Nhật ký sự kiện bị sửa đổi / event log BROKEN at event id {}: {} ({} earlier entries are intact).",
+                    link.id, link.reason, v.checked
+                );
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            eprintln!("qms audit-log: {}", e.message);
+            ExitCode::from(2)
+        }
+    }
+}

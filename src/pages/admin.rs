@@ -1,0 +1,275 @@
+//! Administration pages: accounts (list, create, edit) and the event log.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::session::Reader;
+use super::views::{AdminEventsPage, AdminUserPage, AdminUsersPage, FormErrors, UserForm};
+use crate::domain::{Action, Resource, Role, authorize};
+use crate::error::{AppError, AppResult, ErrorKind};
+use crate::http::blocking;
+use crate::service::ports::{EventFilter, UserRecord};
+use crate::service::users::{self, NewUser, Operator, UserChange};
+
+#[derive(Deserialize)]
+struct UserFormBody {
+    csrf: String,
+    username: Option<String>,
+    display_name: String,
+    password: Option<String>,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default)]
+    fields: Vec<String>,
+    active: Option<String>,
+}
+
+fn parse_form(body: &[u8]) -> AppResult<UserFormBody> {
+    serde_html_form::from_bytes(body)
+        .map_err(|e| AppError::bad_request("malformed_form", format!("Biểu mẫu không hợp lệ: {e}")))
+}
+
+fn parse_roles(names: &[String]) -> AppResult<Vec<Role>> {
+    names
+        .iter()
+        .map(|n| {
+            Role::parse(n).ok_or_else(|| {
+                AppError::unprocessable("invalid_role", format!("Vai trò {n} không hợp lệ."))
+            })
+        })
+        .collect()
+}
+
+/// An empty or filled account form, with the fields known to the system.
+async fn form(reader: &Reader, user: Option<&UserRecord>) -> AppResult<UserForm> {
+    let state = reader.state.clone();
+    let all_fields = blocking(move || Ok(state.services.index.fields()?)).await?;
+    let lang = reader.lang.code();
+    let roles = user
+        .map(|u| u.roles.clone())
+        .unwrap_or_else(|| vec![Role::Staff]);
+    let fields = user.map(|u| u.fields.clone()).unwrap_or_default();
+    Ok(UserForm {
+        action: user.map_or("/admin/users".into(), |u| {
+            format!("/admin/users/{}", u.username)
+        }),
+        creating: user.is_none(),
+        username: user.map(|u| u.username.clone()).unwrap_or_default(),
+        display_name: user.map(|u| u.display_name.clone()).unwrap_or_default(),
+        roles: Role::ALL
+            .into_iter()
+            .map(|r| (r, roles.contains(&r)))
+            .collect(),
+        fields: all_fields
+            .into_iter()
+            .map(|f| {
+                let checked = fields.contains(&f.field.code);
+                (f.field.code.clone(), f.field.name(lang).to_owned(), checked)
+            })
+            .collect(),
+        active: user.is_none_or(|u| u.active),
+        errors: FormErrors::default(),
+    })
+}
+
+/// Puts a refused change's message next to the form field it concerns.
+fn errors_for(reader: &Reader, e: &AppError) -> FormErrors {
+    let message = reader
+        .tr()
+        .find(&format!("error.{}", e.code))
+        .map_or(e.message.clone(), str::to_owned);
+    let mut errors = FormErrors::default();
+    let slot = match e.code.as_ref() {
+        "invalid_username" | "username_taken" => &mut errors.username,
+        "invalid_display_name" => &mut errors.display_name,
+        "weak_password" => &mut errors.password,
+        "unknown_field" => &mut errors.fields,
+        _ => &mut errors.general,
+    };
+    *slot = Some(message);
+    errors
+}
+
+fn refill(form: &mut UserForm, body: &UserFormBody) {
+    if let Some(username) = &body.username {
+        form.username = username.clone();
+    }
+    form.display_name = body.display_name.clone();
+    for (role, checked) in &mut form.roles {
+        *checked = body.roles.iter().any(|r| r == role.as_str());
+    }
+    for (code, _, checked) in &mut form.fields {
+        *checked = body.fields.contains(code);
+    }
+    form.active = body.active.is_some();
+}
+
+fn form_status(e: &AppError) -> Option<StatusCode> {
+    matches!(e.kind, ErrorKind::Unprocessable | ErrorKind::Conflict)
+        .then(|| actix_web::ResponseError::status_code(e))
+}
+
+pub async fn users(reader: Reader) -> AppResult<HttpResponse> {
+    authorize(&reader.actor, Action::ManageUsers, Resource::None)?;
+    let state = reader.state.clone();
+    let all = blocking(move || Ok(state.services.users.users()?)).await?;
+    let form = form(&reader, None).await?;
+    super::html(&AdminUsersPage {
+        c: reader.chrome(),
+        users: all,
+        form,
+    })
+}
+
+pub async fn create_user(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
+    authorize(&reader.actor, Action::ManageUsers, Resource::None)?;
+    let body = parse_form(&body)?;
+    reader.check_csrf(&body.csrf)?;
+    let new = NewUser {
+        username: body.username.clone().unwrap_or_default().trim().to_owned(),
+        display_name: body.display_name.clone(),
+        password: body.password.clone().unwrap_or_default(),
+        roles: parse_roles(&body.roles)?,
+        fields: body.fields.clone(),
+    };
+    let state = reader.state.clone();
+    let actor = reader.actor.clone();
+    match blocking(move || users::create(&state.services, Operator::Admin(&actor), new)).await {
+        Ok(created) => Ok(see_other(&format!(
+            "/admin/users/{}?saved=1",
+            created.username
+        ))),
+        Err(e) => {
+            let Some(status) = form_status(&e) else {
+                return Err(e);
+            };
+            let mut form = form(&reader, None).await?;
+            refill(&mut form, &body);
+            form.errors = errors_for(&reader, &e);
+            let state = reader.state.clone();
+            let all = blocking(move || Ok(state.services.users.users()?)).await?;
+            super::html_with(
+                status,
+                &AdminUsersPage {
+                    c: reader.chrome(),
+                    users: all,
+                    form,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+async fn load_user(reader: &Reader, username: String) -> AppResult<UserRecord> {
+    let state = reader.state.clone();
+    blocking(move || {
+        state
+            .services
+            .users
+            .user(&username)?
+            .ok_or_else(|| AppError::not_found("user_not_found", "Không có tài khoản này."))
+    })
+    .await
+}
+
+pub async fn user(
+    reader: Reader,
+    username: web::Path<String>,
+    query: web::Query<SavedQuery>,
+) -> AppResult<HttpResponse> {
+    authorize(&reader.actor, Action::ManageUsers, Resource::None)?;
+    let record = load_user(&reader, username.into_inner()).await?;
+    let form = form(&reader, Some(&record)).await?;
+    let notice = query.saved.as_ref().map(|_| reader.tr().get("admin.saved"));
+    super::html(&AdminUserPage {
+        c: reader.chrome(),
+        form,
+        notice,
+    })
+}
+
+pub async fn update_user(
+    reader: Reader,
+    username: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    authorize(&reader.actor, Action::ManageUsers, Resource::None)?;
+    let body = parse_form(&body)?;
+    reader.check_csrf(&body.csrf)?;
+    let username = username.into_inner();
+    let record = load_user(&reader, username.clone()).await?;
+    let change = UserChange {
+        display_name: Some(body.display_name.clone()),
+        roles: Some(parse_roles(&body.roles)?),
+        fields: Some(body.fields.clone()),
+        active: Some(body.active.is_some()),
+    };
+    let password = body.password.clone().filter(|p| !p.is_empty());
+    let (state, actor, name) = (reader.state.clone(), reader.actor.clone(), username.clone());
+    let outcome = blocking(move || {
+        let s = &state.services;
+        if let Some(password) = password {
+            users::set_password(s, Operator::Admin(&actor), &name, &password)?;
+        }
+        users::update(s, Operator::Admin(&actor), &name, change)
+    })
+    .await;
+    match outcome {
+        Ok(_) => Ok(see_other(&format!("/admin/users/{username}?saved=1"))),
+        Err(e) => {
+            let Some(status) = form_status(&e) else {
+                return Err(e);
+            };
+            let mut form = form(&reader, Some(&record)).await?;
+            refill(&mut form, &body);
+            form.errors = errors_for(&reader, &e);
+            super::html_with(
+                status,
+                &AdminUserPage {
+                    c: reader.chrome(),
+                    form,
+                    notice: None,
+                },
+            )
+        }
+    }
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location.to_owned()))
+        .finish()
+}
+
+#[derive(Deserialize)]
+pub struct EventsQuery {
+    entity: Option<String>,
+    actor: Option<String>,
+}
+
+pub async fn events(reader: Reader, query: web::Query<EventsQuery>) -> AppResult<HttpResponse> {
+    authorize(&reader.actor, Action::ReadEvents, Resource::None)?;
+    let EventsQuery { entity, actor } = query.into_inner();
+    let (entity, actor) = (entity.unwrap_or_default(), actor.unwrap_or_default());
+    let query =
+        crate::http::events::EventQuery::from_parts(Some(entity.clone()), Some(actor.clone()));
+    let filter: EventFilter = EventFilter {
+        limit: 200,
+        ..query.filter()?
+    };
+    let state = reader.state.clone();
+    let (events, total) = blocking(move || Ok(state.services.events.events(&filter)?)).await?;
+    super::html(&AdminEventsPage {
+        c: reader.chrome(),
+        events,
+        total,
+        entity,
+        actor,
+    })
+}
