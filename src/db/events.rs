@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::connection::{Db, DbConn};
 use super::schema::events;
-use crate::domain::event::{Event, EventBody, GENESIS, NewEvent};
+use crate::domain::event::{Event, GENESIS, NewEvent};
 use crate::service::ports::{EventFilter, Events, PortResult};
 
 #[derive(Queryable, Selectable)]
@@ -29,7 +29,7 @@ impl EventRow {
     fn into_event(self) -> Event {
         Event {
             id: self.id,
-            event: EventBody {
+            event: NewEvent {
                 at: self.at,
                 actor: self.actor,
                 action: self.action,

@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 /// The hash the first entry chains to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// An event about to be appended (the log assigns id, previous hash and hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What an event records; appending it gives it an id, the previous hash and its own hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewEvent {
     /// UTC, RFC 3339 with microseconds: the same text on every database.
     pub at: String,
@@ -88,37 +88,9 @@ pub fn digest_of(value: &impl Serialize) -> String {
 pub struct Event {
     pub id: i32,
     #[serde(flatten)]
-    pub event: EventBody,
+    pub event: NewEvent,
     pub prev_hash: String,
     pub hash: String,
-}
-
-/// The recorded fields of an event (serialised flat).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EventBody {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub entity_type: String,
-    pub entity_id: String,
-    pub before_digest: Option<String>,
-    pub after_digest: Option<String>,
-    pub detail: String,
-}
-
-impl From<&EventBody> for NewEvent {
-    fn from(b: &EventBody) -> Self {
-        Self {
-            at: b.at.clone(),
-            actor: b.actor.clone(),
-            action: b.action.clone(),
-            entity_type: b.entity_type.clone(),
-            entity_id: b.entity_id.clone(),
-            before_digest: b.before_digest.clone(),
-            after_digest: b.after_digest.clone(),
-            detail: b.detail.clone(),
-        }
-    }
 }
 
 /// Where and why the chain breaks.
@@ -136,7 +108,7 @@ pub fn check_link(event: &Event, prev_hash: &str) -> Result<(), BrokenLink> {
             reason: "does not chain to the previous entry (a row was removed, inserted or reordered)",
         });
     }
-    if NewEvent::from(&event.event).chained_hash(&event.prev_hash) != event.hash {
+    if event.event.chained_hash(&event.prev_hash) != event.hash {
         return Err(BrokenLink {
             id: event.id,
             reason: "its content does not match its hash (the row was edited)",
@@ -169,16 +141,7 @@ mod tests {
                 let hash = new.chained_hash(&prev);
                 let e = Event {
                     id: i as i32 + 1,
-                    event: EventBody {
-                        at: new.at,
-                        actor: new.actor,
-                        action: new.action,
-                        entity_type: new.entity_type,
-                        entity_id: new.entity_id,
-                        before_digest: None,
-                        after_digest: None,
-                        detail: new.detail,
-                    },
+                    event: new,
                     prev_hash: prev.clone(),
                     hash: hash.clone(),
                 };

@@ -159,9 +159,7 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource<'_>) -> Resul
             _ => role_not_allowed(),
         },
         Action::RecordFinding => match resource {
-            Resource::Audit { team }
-                if actor.has(Auditor) && team.contains(&actor.username) =>
-            {
+            Resource::Audit { team } if actor.has(Auditor) && team.contains(&actor.username) => {
                 Ok(())
             }
             _ => deny(
