@@ -44,10 +44,7 @@ fn signing_secret(settings: &Settings) -> AppResult<Vec<u8>> {
         return Ok(secret.as_bytes().to_vec());
     }
     if settings.jwt_secret.is_some() {
-        return Err(AppError::bad_request(
-            "weak_secret",
-            "QMS_JWT_SECRET phải dài ít nhất 32 ký tự.",
-        ));
+        return Err(AppError::bad_request("weak_secret", "QMS_JWT_SECRET phải dài ít nhất 32 ký tự."));
     }
     let path = settings.data_dir.join("jwt-secret");
     if let Ok(existing) = std::fs::read_to_string(&path)
@@ -55,12 +52,8 @@ fn signing_secret(settings: &Settings) -> AppResult<Vec<u8>> {
     {
         return Ok(existing.trim().as_bytes().to_vec());
     }
-    let secret: String = (0..2)
-        .map(|_| auth::generate_password())
-        .collect::<Vec<_>>()
-        .join("");
-    write_private(&path, &secret)
-        .map_err(|e| AppError::internal(format!("{}: {e}", path.display())))?;
+    let secret: String = (0..2).map(|_| auth::generate_password()).collect::<Vec<_>>().join("");
+    write_private(&path, &secret).map_err(|e| AppError::internal(format!("{}: {e}", path.display())))?;
     Ok(secret.into_bytes())
 }
 
@@ -79,14 +72,12 @@ pub fn open(settings: &Settings) -> AppResult<Services> {
         .map_err(|e| AppError::internal(format!("{}: {e}", settings.data_dir.display())))?;
     let db = Arc::new(Db::open(&settings.database_url())?);
     let store = Arc::new(GitStore::open_or_init(&settings.store_path())?);
-    let tokens = Arc::new(TokenKeys::new(
-        &signing_secret(settings)?,
-        settings.token_minutes,
-    ));
+    let tokens = Arc::new(TokenKeys::new(&signing_secret(settings)?, settings.token_minutes));
     Ok(Services {
         index: db.clone(),
         users: db.clone(),
-        events: db,
+        events: db.clone(),
+        changes: db,
         store,
         documents: DocumentCache::default(),
         tokens,
@@ -105,36 +96,18 @@ pub fn start(settings: Settings) -> AppResult<Startup> {
     } else {
         None
     };
-    let state = web::Data::new(AppState {
-        services,
-        settings,
-        i18n: pages::i18n::Catalog::load(),
-    });
-    Ok(Startup {
-        state,
-        reconciled,
-        imported,
-        first_admin,
-    })
+    let state = web::Data::new(AppState { services, settings, i18n: pages::i18n::Catalog::load() });
+    Ok(Startup { state, reconciled, imported, first_admin })
 }
 
-fn ensure_admin(
-    services: &Services,
-    password: Option<&str>,
-) -> AppResult<Option<(String, Option<String>)>> {
+fn ensure_admin(services: &Services, password: Option<&str>) -> AppResult<Option<(String, Option<String>)>> {
     if services.users.count_users()? > 0 {
         return Ok(None);
     }
     let generated = password.is_none().then(auth::generate_password);
-    let password = password
-        .or(generated.as_deref())
-        .unwrap_or_default()
-        .to_owned();
+    let password = password.or(generated.as_deref()).unwrap_or_default().to_owned();
     if password.is_empty() {
-        return Err(AppError::bad_request(
-            "empty_admin_password",
-            "QMS_ADMIN_PASSWORD không được để trống.",
-        ));
+        return Err(AppError::bad_request("empty_admin_password", "QMS_ADMIN_PASSWORD không được để trống."));
     }
     let first = NewUser {
         username: "admin".into(),

@@ -50,31 +50,24 @@ impl Settings {
     /// Defaults, then `file` (if it exists), then `QMS_*` variables.
     pub fn load(file: Option<&Path>) -> Result<Self, String> {
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
-        let file = file
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("qms.toml"));
+        let file = file.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("qms.toml"));
         if file.exists() {
             figment = figment.merge(Toml::file(&file));
         }
-        figment = figment.merge(Env::prefixed("QMS_").ignore(&["config"]));
-        figment
-            .extract()
-            .map_err(|e| format!("cấu hình không hợp lệ / invalid settings: {e}"))
+        // QMS_CONFIG names the file, QMS_FAULT drives crash tests, QMS_TEST_* configure the test
+        // suite: none of them is a setting.
+        let not_settings = |key: &figment::value::UncasedStr| {
+            key == "config" || key == "fault" || key.as_str().to_ascii_lowercase().starts_with("test_")
+        };
+        figment = figment.merge(Env::prefixed("QMS_").filter(move |key| !not_settings(key)));
+        figment.extract().map_err(|e| format!("cấu hình không hợp lệ / invalid settings: {e}"))
     }
 
     /// The database URL, defaulting to SQLite inside the data directory.
     pub fn database_url(&self) -> String {
-        match self
-            .database_url
-            .as_deref()
-            .filter(|u| !u.trim().is_empty())
-        {
+        match self.database_url.as_deref().filter(|u| !u.trim().is_empty()) {
             Some(url) => url.to_owned(),
-            None => self
-                .data_dir
-                .join("qms.sqlite3")
-                .to_string_lossy()
-                .into_owned(),
+            None => self.data_dir.join("qms.sqlite3").to_string_lossy().into_owned(),
         }
     }
 

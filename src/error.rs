@@ -37,16 +37,8 @@ impl std::fmt::Display for AppError {
 impl std::error::Error for AppError {}
 
 impl AppError {
-    pub fn new(
-        kind: ErrorKind,
-        code: impl Into<Cow<'static, str>>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            kind,
-            code: code.into(),
-            message: message.into(),
-        }
+    pub fn new(kind: ErrorKind, code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+        Self { kind, code: code.into(), message: message.into() }
     }
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::BadRequest, code, message)
@@ -69,18 +61,11 @@ impl AppError {
     /// Logs the detail and returns an error that reveals nothing of it.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         log::error!("internal error: {detail}");
-        Self::new(
-            ErrorKind::Internal,
-            "internal_error",
-            "Lỗi hệ thống, vui lòng thử lại sau.",
-        )
+        Self::new(ErrorKind::Internal, "internal_error", "Lỗi hệ thống, vui lòng thử lại sau.")
     }
     pub fn procedure_not_found(code: &str) -> Self {
         let shown: String = code.chars().take(40).collect();
-        Self::not_found(
-            "procedure_not_found",
-            format!("Không tìm thấy quy trình {shown}."),
-        )
+        Self::not_found("procedure_not_found", format!("Không tìm thấy quy trình {shown}."))
     }
 }
 

@@ -11,10 +11,7 @@ use serde_json::{Value, json};
 const SECRET: &str = "a-test-signing-secret-of-at-least-32-chars";
 
 fn app_settings(data: &std::path::Path, tree: &std::path::Path) -> qms::config::Settings {
-    qms::config::Settings {
-        jwt_secret: Some(SECRET.into()),
-        ..settings(data, tree)
-    }
+    qms::config::Settings { jwt_secret: Some(SECRET.into()), ..settings(data, tree) }
 }
 
 macro_rules! call {
@@ -34,9 +31,7 @@ async fn login_as(
 ) -> (StatusCode, Value) {
     let res = call!(
         app,
-        TestRequest::post()
-            .uri("/api/v1/auth/login")
-            .set_json(json!({"username": user, "password": password}))
+        TestRequest::post().uri("/api/v1/auth/login").set_json(json!({"username": user, "password": password}))
     );
     let status = res.status();
     (status, body_json(res).await)
@@ -81,25 +76,10 @@ async fn tokens_that_must_not_work_get_401_and_roles_get_403() {
     let none_payload = base64url(&claims("admin", 600).to_string());
     let cases: Vec<(&str, Option<String>)> = vec![
         ("no token", None),
-        (
-            "expired",
-            Some(forged(claims("admin", -3600), SECRET.as_bytes())),
-        ),
-        (
-            "another key",
-            Some(forged(
-                claims("admin", 600),
-                b"some-other-secret-of-enough-length-000",
-            )),
-        ),
+        ("expired", Some(forged(claims("admin", -3600), SECRET.as_bytes()))),
+        ("another key", Some(forged(claims("admin", 600), b"some-other-secret-of-enough-length-000"))),
         ("alg none", Some(format!("{none_header}.{none_payload}."))),
-        (
-            "wrong audience",
-            Some(forged(
-                json!({"aud": "other"}).pipe_merge(claims("admin", 600)),
-                SECRET.as_bytes(),
-            )),
-        ),
+        ("wrong audience", Some(forged(json!({"aud": "other"}).pipe_merge(claims("admin", 600)), SECRET.as_bytes()))),
         ("garbage", Some("not.a.token".into())),
     ];
     for (what, token) in cases {
@@ -110,27 +90,14 @@ async fn tokens_that_must_not_work_get_401_and_roles_get_403() {
         let res = call!(&app, req);
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{what}");
         let body = body_json(res).await;
-        assert!(
-            body["error"]["code"].is_string() && body["error"]["message"].is_string(),
-            "{what}: {body}"
-        );
+        assert!(body["error"]["code"].is_string() && body["error"]["message"].is_string(), "{what}: {body}");
     }
 
     // A staff token calling an administrator's action.
-    let res = call!(
-        &app,
-        TestRequest::get()
-            .uri("/api/v1/users")
-            .insert_header(bearer(&lan_token))
-    );
+    let res = call!(&app, TestRequest::get().uri("/api/v1/users").insert_header(bearer(&lan_token)));
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(body_json(res).await["error"]["code"], "forbidden");
-    let res = call!(
-        &app,
-        TestRequest::get()
-            .uri("/api/v1/events")
-            .insert_header(bearer(&lan_token))
-    );
+    let res = call!(&app, TestRequest::get().uri("/api/v1/events").insert_header(bearer(&lan_token)));
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
     // Disabling the user revokes their token at once.
@@ -143,12 +110,7 @@ async fn tokens_that_must_not_work_get_401_and_roles_get_403() {
     );
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(body_json(res).await["active"], false);
-    let res = call!(
-        &app,
-        TestRequest::get()
-            .uri("/api/v1/me")
-            .insert_header(bearer(&lan_token))
-    );
+    let res = call!(&app, TestRequest::get().uri("/api/v1/me").insert_header(bearer(&lan_token)));
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let (status, body) = login_as(&app, "lan", "hoa-sen-2026").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -173,10 +135,7 @@ fn base64url(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = String::new();
     for chunk in b.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &x)| acc | (x as u32) << (16 - 8 * i));
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &x)| acc | (x as u32) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
         }
@@ -199,43 +158,18 @@ async fn sign_out_and_role_changes_revoke_tokens() {
 
     let (_, first) = login_as(&app, "binh", "song-huong-9").await;
     let (_, second) = login_as(&app, "binh", "song-huong-9").await;
-    let (t1, t2) = (
-        first["token"].as_str().unwrap().to_owned(),
-        second["token"].as_str().unwrap().to_owned(),
-    );
-    let res = call!(
-        &app,
-        TestRequest::get()
-            .uri("/api/v1/events")
-            .insert_header(bearer(&t1))
-    );
+    let (t1, t2) = (first["token"].as_str().unwrap().to_owned(), second["token"].as_str().unwrap().to_owned());
+    let res = call!(&app, TestRequest::get().uri("/api/v1/events").insert_header(bearer(&t1)));
     assert_eq!(res.status(), StatusCode::OK, "auditors read the event log");
 
-    let res = call!(
-        &app,
-        TestRequest::post()
-            .uri("/api/v1/auth/logout")
-            .insert_header(bearer(&t1))
-    );
+    let res = call!(&app, TestRequest::post().uri("/api/v1/auth/logout").insert_header(bearer(&t1)));
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
-        call!(
-            &app,
-            TestRequest::get()
-                .uri("/api/v1/me")
-                .insert_header(bearer(&t1))
-        )
-        .status(),
+        call!(&app, TestRequest::get().uri("/api/v1/me").insert_header(bearer(&t1))).status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        call!(
-            &app,
-            TestRequest::get()
-                .uri("/api/v1/me")
-                .insert_header(bearer(&t2))
-        )
-        .status(),
+        call!(&app, TestRequest::get().uri("/api/v1/me").insert_header(bearer(&t2))).status(),
         StatusCode::OK,
         "other sessions stay"
     );
@@ -249,13 +183,7 @@ async fn sign_out_and_role_changes_revoke_tokens() {
     );
     assert_eq!(body_json(res).await["roles"], json!(["staff"]));
     assert_eq!(
-        call!(
-            &app,
-            TestRequest::get()
-                .uri("/api/v1/me")
-                .insert_header(bearer(&t2))
-        )
-        .status(),
+        call!(&app, TestRequest::get().uri("/api/v1/me").insert_header(bearer(&t2))).status(),
         StatusCode::UNAUTHORIZED
     );
 }
@@ -268,12 +196,7 @@ async fn account_rules_are_enforced_with_clear_errors() {
     let app = service(&started).await;
     let (_, admin) = login_as(&app, "admin", ADMIN_PASSWORD).await;
     let token = admin["token"].as_str().unwrap().to_owned();
-    let create = |body: Value| {
-        TestRequest::post()
-            .uri("/api/v1/users")
-            .insert_header(bearer(&token))
-            .set_json(body)
-    };
+    let create = |body: Value| TestRequest::post().uri("/api/v1/users").insert_header(bearer(&token)).set_json(body);
     let cases = [
         (
             json!({"username": "Ha Noi", "display_name": "X", "password": "hoa-sen-2026"}),
@@ -306,32 +229,17 @@ async fn account_rules_are_enforced_with_clear_errors() {
         assert_eq!(res.status(), status, "{body}");
         assert_eq!(body_json(res).await["error"]["code"], code, "{body}");
     }
-    let res = call!(
-        &app,
-        TestRequest::get()
-            .uri("/api/v1/users")
-            .insert_header(bearer(&token))
-    );
-    assert_eq!(
-        body_json(res).await["total"],
-        1,
-        "nothing was created by refused requests"
-    );
+    let res = call!(&app, TestRequest::get().uri("/api/v1/users").insert_header(bearer(&token)));
+    assert_eq!(body_json(res).await["total"], 1, "nothing was created by refused requests");
 
     let res = call!(
         &app,
-        TestRequest::put()
-            .uri("/api/v1/users/admin")
-            .insert_header(bearer(&token))
-            .set_json(json!({"active": false}))
+        TestRequest::put().uri("/api/v1/users/admin").insert_header(bearer(&token)).set_json(json!({"active": false}))
     );
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let res = call!(
         &app,
-        TestRequest::put()
-            .uri("/api/v1/users/nobody")
-            .insert_header(bearer(&token))
-            .set_json(json!({"active": false}))
+        TestRequest::put().uri("/api/v1/users/nobody").insert_header(bearer(&token)).set_json(json!({"active": false}))
     );
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
@@ -345,43 +253,24 @@ async fn ten_wrong_passwords_lock_the_account_until_the_lock_ends() {
     let mut statuses = Vec::new();
     for _ in 0..10 {
         let (status, body) = login_as(&app, "admin", "sai-mat-khau-1").await;
-        statuses.push((
-            status.as_u16(),
-            body["error"]["code"].as_str().unwrap().to_owned(),
-        ));
+        statuses.push((status.as_u16(), body["error"]["code"].as_str().unwrap().to_owned()));
     }
     let expected: Vec<(u16, String)> = (0..10)
-        .map(|i| {
-            if i < 5 {
-                (401, "invalid_credentials".into())
-            } else {
-                (429, "account_locked".into())
-            }
-        })
+        .map(|i| if i < 5 { (401, "invalid_credentials".into()) } else { (429, "account_locked".into()) })
         .collect();
     assert_eq!(statuses, expected);
 
     // While locked, even the right password is refused.
     let (status, body) = login_as(&app, "admin", ADMIN_PASSWORD).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("thử lại sau")
-    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("thử lại sau"));
 
     // When the lock has ended, the right password signs in and clears the count.
     let users = &started.state.services.users;
     let mut admin = users.user("admin").unwrap().unwrap();
     assert_eq!(admin.failed_logins, 5);
     admin.locked_until = Some(chrono::Utc::now().naive_utc() - chrono::Duration::seconds(1));
-    users
-        .update_user(
-            &admin,
-            &qms::domain::event::NewEvent::now("test", "test.clock", "user", "admin"),
-        )
-        .unwrap();
+    users.update_user(&admin, &qms::domain::event::NewEvent::now("test", "test.clock", "user", "admin")).unwrap();
     let (status, _) = login_as(&app, "admin", ADMIN_PASSWORD).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(users.user("admin").unwrap().unwrap().failed_logins, 0);
@@ -397,43 +286,20 @@ async fn the_event_log_records_who_did_what_and_can_be_filtered() {
     let (_, admin) = login_as(&app, "admin", ADMIN_PASSWORD).await;
     let token = admin["token"].as_str().unwrap().to_owned();
 
-    let res = call!(
-        &app,
-        TestRequest::get()
-            .uri("/api/v1/events?limit=500")
-            .insert_header(bearer(&token))
-    );
+    let res = call!(&app, TestRequest::get().uri("/api/v1/events?limit=500").insert_header(bearer(&token)));
     let body = body_json(res).await;
-    let actions: Vec<&str> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        &actions[..2],
-        ["auth.login", "auth.login_failed"],
-        "newest first"
-    );
+    let actions: Vec<&str> = body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(&actions[..2], ["auth.login", "auth.login_failed"], "newest first");
     assert!(actions.contains(&"user.create") && actions.contains(&"procedure.import"));
     let first = body["items"].as_array().unwrap().last().unwrap();
     assert_eq!(first["prev_hash"], qms::domain::event::GENESIS);
     assert_eq!(first["hash"].as_str().unwrap().len(), 64);
 
-    let res = call!(
-        &app,
-        TestRequest::get()
-            .uri("/api/v1/events?entity=procedure:QT-HT-01")
-            .insert_header(bearer(&token))
-    );
+    let res =
+        call!(&app, TestRequest::get().uri("/api/v1/events?entity=procedure:QT-HT-01").insert_header(bearer(&token)));
     let body = body_json(res).await;
     assert_eq!(body["total"], 1);
     assert_eq!(body["items"][0]["action"], "procedure.import");
-    let res = call!(
-        &app,
-        TestRequest::get()
-            .uri("/api/v1/events?actor=qms&entity=user")
-            .insert_header(bearer(&token))
-    );
+    let res = call!(&app, TestRequest::get().uri("/api/v1/events?actor=qms&entity=user").insert_header(bearer(&token)));
     assert_eq!(body_json(res).await["items"][0]["action"], "user.create");
 }

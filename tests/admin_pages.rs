@@ -8,10 +8,7 @@ use actix_web::test::{self, TestRequest};
 use common::*;
 
 fn csrf_of(page: &str) -> String {
-    let at = page
-        .find("name=\"csrf\" value=\"")
-        .expect("a form with a CSRF field")
-        + 19;
+    let at = page.find("name=\"csrf\" value=\"").expect("a form with a CSRF field") + 19;
     page[at..at + 32].to_owned()
 }
 
@@ -43,28 +40,16 @@ async fn an_admin_manages_accounts_through_the_pages() {
     let res = test::call_service(&app, post("/admin/users", &token, &body)).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let again = body_text(res).await;
-    assert!(
-        again.contains("id=\"password-error\"") && again.contains("ít nhất 10 ký tự"),
-        "{again}"
-    );
-    assert!(
-        again.contains("value=\"Nguyễn Thị Lan\""),
-        "typed values are kept"
-    );
-    assert!(
-        again.contains("value=\"reviewer\" checked"),
-        "checked roles are kept"
-    );
+    assert!(again.contains("id=\"password-error\"") && again.contains("ít nhất 10 ký tự"), "{again}");
+    assert!(again.contains("value=\"Nguyễn Thị Lan\""), "typed values are kept");
+    assert!(again.contains("value=\"reviewer\" checked"), "checked roles are kept");
 
     let body = format!(
         "csrf={csrf}&username=lan&display_name=Nguy%E1%BB%85n+Th%E1%BB%8B+Lan&password=hoa-sen-2026&roles=staff&roles=reviewer&fields=HTI"
     );
     let res = test::call_service(&app, post("/admin/users", &token, &body)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        res.headers().get("location").unwrap(),
-        "/admin/users/lan?saved=1"
-    );
+    assert_eq!(res.headers().get("location").unwrap(), "/admin/users/lan?saved=1");
     let lan = started.state.services.users.user("lan").unwrap().unwrap();
     assert_eq!(lan.fields, ["HTI"]);
     assert_eq!(lan.roles.len(), 2);
@@ -75,46 +60,21 @@ async fn an_admin_manages_accounts_through_the_pages() {
     assert!(body_text(res).await.contains("id=\"username-error\""));
 
     // A forged form changes nothing.
-    let forged = body
-        .replace(&csrf, "00000000000000000000000000000000")
-        .replace("username=lan", "username=mallory");
+    let forged = body.replace(&csrf, "00000000000000000000000000000000").replace("username=lan", "username=mallory");
     let res = test::call_service(&app, post("/admin/users", &token, &forged)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(
-        started
-            .state
-            .services
-            .users
-            .user("mallory")
-            .unwrap()
-            .is_none()
-    );
+    assert!(started.state.services.users.user("mallory").unwrap().is_none());
 
     // Disable lan (the "active" box unticked).
-    let edit =
-        body_text(test::call_service(&app, page("/admin/users/lan?saved=1", &token)).await).await;
+    let edit = body_text(test::call_service(&app, page("/admin/users/lan?saved=1", &token)).await).await;
     assert!(edit.contains("Đã lưu thay đổi."));
     let body = format!("csrf={}&display_name=Lan&roles=staff", csrf_of(&edit));
     let res = test::call_service(&app, post("/admin/users/lan", &token, &body)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(
-        !started
-            .state
-            .services
-            .users
-            .user("lan")
-            .unwrap()
-            .unwrap()
-            .active
-    );
+    assert!(!started.state.services.users.user("lan").unwrap().unwrap().active);
 
-    let log =
-        body_text(test::call_service(&app, page("/admin/events?entity=user:lan", &token)).await)
-            .await;
-    assert!(
-        log.contains("user.disable") && log.contains("user.create"),
-        "{log}"
-    );
+    let log = body_text(test::call_service(&app, page("/admin/events?entity=user:lan", &token)).await).await;
+    assert!(log.contains("user.disable") && log.contains("user.create"), "{log}");
 }
 
 #[actix_web::test]
@@ -134,10 +94,7 @@ async fn staff_cannot_open_administration() {
     let app = service(&started).await;
     let token = sign_in(&app, "lan", "hoa-sen-2026").await;
     let home = body_text(test::call_service(&app, page("/", &token)).await).await;
-    assert!(
-        !home.contains("/admin/users"),
-        "no administration link for staff"
-    );
+    assert!(!home.contains("/admin/users"), "no administration link for staff");
     for uri in ["/admin/users", "/admin/events", "/admin/users/admin"] {
         let res = test::call_service(&app, page(uri, &token)).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{uri}");
@@ -148,8 +105,5 @@ async fn staff_cannot_open_administration() {
         .cookie(Cookie::new("qms_token", token))
         .set_payload("csrf=x&display_name=x")
         .to_request();
-    assert_eq!(
-        test::call_service(&app, req).await.status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(test::call_service(&app, req).await.status(), StatusCode::FORBIDDEN);
 }

@@ -44,50 +44,29 @@ async fn lists_fields_and_every_imported_procedure() {
 
     let res = test::call_service(
         &app,
-        TestRequest::get()
-            .uri("/api/v1/procedures?limit=500")
-            .insert_header(auth.clone())
-            .to_request(),
+        TestRequest::get().uri("/api/v1/procedures?limit=500").insert_header(auth.clone()).to_request(),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
     let body = body_json(res).await;
     assert_eq!(body["total"], 3);
-    let codes: Vec<&str> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = body["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["QT-CT-01", "QT-HT-01", "QT-HTI-01"]);
     assert_eq!(body["items"][0]["revision"], 1);
     assert_eq!(body["items"][0]["status"], "effective");
 
-    let res = test::call_service(
-        &app,
-        TestRequest::get()
-            .uri("/api/v1/fields")
-            .insert_header(auth.clone())
-            .to_request(),
-    )
-    .await;
+    let res =
+        test::call_service(&app, TestRequest::get().uri("/api/v1/fields").insert_header(auth.clone()).to_request())
+            .await;
     let body = body_json(res).await;
     assert_eq!(body["total"], 21);
-    let hti = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "HTI")
-        .unwrap();
+    let hti = body["items"].as_array().unwrap().iter().find(|f| f["code"] == "HTI").unwrap();
     assert_eq!(hti["name"], "Hộ tịch");
     assert_eq!(hti["procedure_count"], 1);
 
     let res = test::call_service(
         &app,
-        TestRequest::get()
-            .uri("/api/v1/procedures?field=HT")
-            .insert_header(auth.clone())
-            .to_request(),
+        TestRequest::get().uri("/api/v1/procedures?field=HT").insert_header(auth.clone()).to_request(),
     )
     .await;
     assert_eq!(body_json(res).await["total"], 1);
@@ -106,10 +85,7 @@ async fn a_procedure_comes_with_front_matter_markdown_and_sanitised_html() {
 
     let res = test::call_service(
         &app,
-        TestRequest::get()
-            .uri("/api/v1/procedures/QT-HTI-01")
-            .insert_header(auth.clone())
-            .to_request(),
+        TestRequest::get().uri("/api/v1/procedures/QT-HTI-01").insert_header(auth.clone()).to_request(),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -117,38 +93,24 @@ async fn a_procedure_comes_with_front_matter_markdown_and_sanitised_html() {
     assert_eq!(body["front_matter"]["code"], "QT-HTI-01");
     assert_eq!(body["front_matter"]["field"], "HTI");
     assert_eq!(body["markdown"], read_corpus_file("QT-HTI-01"));
-    assert!(
-        body["html"]
-            .as_str()
-            .unwrap()
-            .contains("<h2 id=\"1-muc-dich\">1. Mục đích</h2>")
-    );
+    assert!(body["html"].as_str().unwrap().contains("<h2 id=\"1-muc-dich\">1. Mục đích</h2>"));
     assert_eq!(body["commit"].as_str().unwrap().len(), 40);
     assert_eq!(body["standing"], "current");
 
     let res = test::call_service(
         &app,
-        TestRequest::get()
-            .uri("/api/v1/procedures/QT-CT-02")
-            .insert_header(auth.clone())
-            .to_request(),
+        TestRequest::get().uri("/api/v1/procedures/QT-CT-02").insert_header(auth.clone()).to_request(),
     )
     .await;
     let body = body_json(res).await;
-    assert!(
-        body["markdown"].as_str().unwrap().contains("<script>"),
-        "the stored file is kept as written"
-    );
+    assert!(body["markdown"].as_str().unwrap().contains("<script>"), "the stored file is kept as written");
     let html = body["html"].as_str().unwrap().to_lowercase();
     for bad in ["<script", "onerror", "javascript:"] {
         assert!(!html.contains(bad), "{bad} reached the API html");
     }
     let res = test::call_service(
         &app,
-        TestRequest::get()
-            .uri("/procedures/QT-CT-02")
-            .insert_header(auth.clone())
-            .to_request(),
+        TestRequest::get().uri("/procedures/QT-CT-02").insert_header(auth.clone()).to_request(),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -165,15 +127,8 @@ async fn hostile_codes_never_reach_a_file() {
     let started = start(settings(data.path(), tree.path()));
     let app = service(&started).await;
     let token = login(&app).await;
-    for code in [
-        "..%2F..%2Fetc%2Fpasswd",
-        "..",
-        "QT-HTI-01%2F..%2F..",
-        "QT-HTI-99",
-        "qt-hti-01",
-        "%00",
-        "QT-HTI-01.md",
-    ] {
+    for code in ["..%2F..%2Fetc%2Fpasswd", "..", "QT-HTI-01%2F..%2F..", "QT-HTI-99", "qt-hti-01", "%00", "QT-HTI-01.md"]
+    {
         for prefix in ["/api/v1/procedures/", "/procedures/"] {
             let req = TestRequest::get()
                 .uri(&format!("{prefix}{code}"))
@@ -181,10 +136,7 @@ async fn hostile_codes_never_reach_a_file() {
                 .to_request();
             let res = test::call_service(&app, req).await;
             assert!(
-                matches!(
-                    res.status(),
-                    StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST
-                ),
+                matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST),
                 "{prefix}{code} -> {}",
                 res.status()
             );
@@ -196,12 +148,7 @@ async fn hostile_codes_never_reach_a_file() {
         .uri("/api/v1/procedures/../../etc")
         .insert_header(("Authorization", format!("Bearer {token}")))
         .to_request();
-    assert!(
-        test::call_service(&app, req)
-            .await
-            .status()
-            .is_client_error()
-    );
+    assert!(test::call_service(&app, req).await.status().is_client_error());
 }
 
 #[actix_web::test]
@@ -211,11 +158,7 @@ async fn reading_requires_signing_in() {
     let started = start(settings(data.path(), tree.path()));
     let app = service(&started).await;
 
-    let res = test::call_service(
-        &app,
-        TestRequest::get().uri("/api/v1/procedures").to_request(),
-    )
-    .await;
+    let res = test::call_service(&app, TestRequest::get().uri("/api/v1/procedures").to_request()).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let body = body_json(res).await;
     assert_eq!(body["error"]["code"], "missing_token");
@@ -223,25 +166,15 @@ async fn reading_requires_signing_in() {
 
     let res = test::call_service(
         &app,
-        TestRequest::get()
-            .uri("/api/v1/fields")
-            .insert_header(("Authorization", "Bearer abc.def.ghi"))
-            .to_request(),
+        TestRequest::get().uri("/api/v1/fields").insert_header(("Authorization", "Bearer abc.def.ghi")).to_request(),
     )
     .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(body_json(res).await["error"]["code"], "invalid_token");
 
-    let res = test::call_service(
-        &app,
-        TestRequest::get().uri("/procedures/QT-HT-01").to_request(),
-    )
-    .await;
+    let res = test::call_service(&app, TestRequest::get().uri("/procedures/QT-HT-01").to_request()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        res.headers().get("location").unwrap(),
-        "/login?next=/procedures/QT-HT-01"
-    );
+    assert_eq!(res.headers().get("location").unwrap(), "/login?next=/procedures/QT-HT-01");
 
     let req = TestRequest::post()
         .uri("/api/v1/auth/login")
@@ -272,10 +205,7 @@ async fn malformed_requests_get_json_4xx() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(body_json(res).await["error"]["code"], "malformed_json");
 
-    let huge = format!(
-        "{{\"username\":\"{}\",\"password\":\"x\"}}",
-        "a".repeat(2 * 1024 * 1024)
-    );
+    let huge = format!("{{\"username\":\"{}\",\"password\":\"x\"}}", "a".repeat(2 * 1024 * 1024));
     let req = TestRequest::post()
         .uri("/api/v1/auth/login")
         .insert_header(("content-type", "application/json"))
@@ -290,10 +220,7 @@ async fn malformed_requests_get_json_4xx() {
         "/api/v1/procedures?status=nope",
         "/api/v1/procedures?kind=x",
     ] {
-        let req = TestRequest::get()
-            .uri(uri)
-            .insert_header(("Authorization", format!("Bearer {token}")))
-            .to_request();
+        let req = TestRequest::get().uri(uri).insert_header(("Authorization", format!("Bearer {token}"))).to_request();
         let res = test::call_service(&app, req).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{uri}");
         assert!(body_json(res).await["error"]["code"].is_string());

@@ -17,92 +17,42 @@ fn qms(data: &Path, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
 fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 #[test]
 fn accounts_are_managed_from_the_console() {
     let data = tempfile::tempdir().unwrap();
     let d = data.path();
-    let out = qms(
-        d,
-        &[
-            "user",
-            "add",
-            "lan",
-            "--name",
-            "Nguyễn Thị Lan",
-            "--roles",
-            "staff,reviewer",
-        ],
-        "hoa-sen-2026\n",
-    );
+    let out =
+        qms(d, &["user", "add", "lan", "--name", "Nguyễn Thị Lan", "--roles", "staff,reviewer"], "hoa-sen-2026\n");
     assert!(out.status.success(), "{}", text(&out));
 
-    let out = qms(
-        d,
-        &["user", "add", "lan", "--name", "Lan khác"],
-        "hoa-sen-2026\n",
-    );
+    let out = qms(d, &["user", "add", "lan", "--name", "Lan khác"], "hoa-sen-2026\n");
     assert!(!out.status.success());
     assert!(text(&out).contains("đã có người dùng"), "{}", text(&out));
 
-    let out = qms(
-        d,
-        &["user", "add", "thu", "--name", "Thu", "--roles", "emperor"],
-        "hoa-sen-2026\n",
-    );
+    let out = qms(d, &["user", "add", "thu", "--name", "Thu", "--roles", "emperor"], "hoa-sen-2026\n");
     assert!(!out.status.success());
-    assert!(
-        text(&out).contains("unknown role: emperor"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("unknown role: emperor"), "{}", text(&out));
 
     let out = qms(d, &["user", "passwd", "lan"], "yeu\n");
     assert!(!out.status.success());
     assert!(text(&out).contains("ít nhất 10 ký tự"), "{}", text(&out));
-    assert!(
-        qms(d, &["user", "passwd", "lan"], "song-huong-2027\n")
-            .status
-            .success()
-    );
+    assert!(qms(d, &["user", "passwd", "lan"], "song-huong-2027\n").status.success());
 
-    assert!(
-        qms(d, &["user", "roles", "lan", "--roles", "auditor,staff"], "")
-            .status
-            .success()
-    );
+    assert!(qms(d, &["user", "roles", "lan", "--roles", "auditor,staff"], "").status.success());
     assert!(qms(d, &["user", "disable", "lan"], "").status.success());
     let list = text(&qms(d, &["user", "list"], ""));
-    let line = list
-        .lines()
-        .find(|l| l.starts_with("lan "))
-        .expect("lan listed");
-    assert!(
-        line.contains("staff,auditor") && line.contains("disabled"),
-        "{line}"
-    );
+    let line = list.lines().find(|l| l.starts_with("lan ")).expect("lan listed");
+    assert!(line.contains("staff,auditor") && line.contains("disabled"), "{line}");
     assert!(qms(d, &["user", "enable", "lan"], "").status.success());
-    assert!(
-        text(&qms(d, &["user", "list"], ""))
-            .lines()
-            .any(|l| l.starts_with("lan ") && l.ends_with("active"))
-    );
+    assert!(text(&qms(d, &["user", "list"], "")).lines().any(|l| l.starts_with("lan ") && l.ends_with("active")));
 }
 
 #[test]
@@ -119,27 +69,15 @@ fn audit_log_verify_names_the_edited_row() {
 
     // Someone edits the second entry directly in the database.
     let mut db = SqliteConnection::establish(d.join("qms.sqlite3").to_str().unwrap()).unwrap();
-    db.batch_execute("UPDATE events SET actor = 'mallory' WHERE id = 2")
-        .unwrap();
+    db.batch_execute("UPDATE events SET actor = 'mallory' WHERE id = 2").unwrap();
     let out = qms(d, &["audit-log", "verify"], "");
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out).contains("BROKEN at event id 2"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("BROKEN at event id 2"), "{}", text(&out));
     assert!(text(&out).contains("edited"), "{}", text(&out));
 
     // Deleting a row instead breaks the link of the row after it.
-    db.batch_execute(
-        "UPDATE events SET actor = 'qms-cli' WHERE id = 2; DELETE FROM events WHERE id = 2",
-    )
-    .unwrap();
+    db.batch_execute("UPDATE events SET actor = 'qms-cli' WHERE id = 2; DELETE FROM events WHERE id = 2").unwrap();
     let out = qms(d, &["audit-log", "verify"], "");
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out).contains("BROKEN at event id 3"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("BROKEN at event id 3"), "{}", text(&out));
 }

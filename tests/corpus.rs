@@ -12,16 +12,9 @@ use qms::markdown::parse_document;
 
 #[test]
 fn qms_check_passes_on_the_corpus() {
-    let out = Command::new(env!("CARGO_BIN_EXE_qms"))
-        .arg("check")
-        .arg(common::corpus_dir())
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_qms")).arg("check").arg(common::corpus_dir()).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "qms check procedures failed:\n{stdout}"
-    );
+    assert!(out.status.success(), "qms check procedures failed:\n{stdout}");
     assert!(stdout.contains("92 tệp, không có lỗi."), "{stdout}");
 }
 
@@ -42,31 +35,18 @@ fn seven_system_and_eighty_five_operational_procedures_cover_every_field() {
     }
     assert_eq!(kinds, (7, 85));
     assert_eq!(per_field.get("HT"), Some(&7));
-    let operational_fields: Vec<_> = reference
-        .fields
-        .iter()
-        .filter(|f| !f.system)
-        .map(|f| f.code.clone())
-        .collect();
+    let operational_fields: Vec<_> = reference.fields.iter().filter(|f| !f.system).map(|f| f.code.clone()).collect();
     assert_eq!(operational_fields.len(), 20);
     for field in &operational_fields {
-        assert!(
-            per_field.get(field).is_some_and(|n| *n >= 1),
-            "field {field} has no procedure"
-        );
+        assert!(per_field.get(field).is_some_and(|n| *n >= 1), "field {field} has no procedure");
     }
-    let ht: Vec<_> = std::fs::read_dir(common::corpus_dir().join("HT"))
-        .unwrap()
-        .collect();
+    let ht: Vec<_> = std::fs::read_dir(common::corpus_dir().join("HT")).unwrap().collect();
     assert_eq!(ht.len(), 7, "exactly 7 files in procedures/HT");
 }
 
 fn shingles(text: &str) -> HashSet<Vec<String>> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     words.windows(5).map(<[String]>::to_vec).collect()
 }
 
@@ -76,12 +56,7 @@ fn no_procedure_is_another_with_names_swapped() {
     let bodies: Vec<_> = report
         .files
         .iter()
-        .map(|f| {
-            (
-                f.path.display().to_string(),
-                shingles(&parse_document(&f.text).unwrap().body),
-            )
-        })
+        .map(|f| (f.path.display().to_string(), shingles(&parse_document(&f.text).unwrap().body)))
         .collect();
     // A copy with a few names swapped shares well over 80% of its five-word runs; distinct
     // procedures of one field share their legal boilerplate, well under half.
@@ -89,11 +64,7 @@ fn no_procedure_is_another_with_names_swapped() {
         for (b, sb) in &bodies[i + 1..] {
             let shared = sa.intersection(sb).count() as f64;
             let jaccard = shared / ((sa.len() + sb.len()) as f64 - shared);
-            assert!(
-                jaccard < 0.5,
-                "{a} and {b} are {:.0}% the same text",
-                jaccard * 100.0
-            );
+            assert!(jaccard < 0.5, "{a} and {b} are {:.0}% the same text", jaccard * 100.0);
         }
     }
 }
@@ -101,14 +72,9 @@ fn no_procedure_is_another_with_names_swapped() {
 #[test]
 fn a_name_swapped_copy_would_be_caught() {
     let original = common::read_corpus_file("QT-HTI-05");
-    let copy = original
-        .replace("khai tử", "kết hôn")
-        .replace("QT-HTI-05", "QT-HTI-99");
+    let copy = original.replace("khai tử", "kết hôn").replace("QT-HTI-05", "QT-HTI-99");
     let (a, b) = (shingles(&original), shingles(&copy));
     let shared = a.intersection(&b).count() as f64;
     let jaccard = shared / a.union(&b).count() as f64;
-    assert!(
-        jaccard >= 0.5,
-        "the similarity measure misses a swapped copy ({jaccard})"
-    );
+    assert!(jaccard >= 0.5, "the similarity measure misses a swapped copy ({jaccard})");
 }

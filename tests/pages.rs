@@ -24,20 +24,13 @@ async fn the_login_form_checks_csrf_and_credentials() {
         ];
         TestRequest::post()
             .uri("/login")
-            .cookie(actix_web::cookie::Cookie::new(
-                "qms_login_csrf",
-                csrf.clone(),
-            ))
+            .cookie(actix_web::cookie::Cookie::new("qms_login_csrf", csrf.clone()))
             .set_form(form)
             .to_request()
     };
     let res = test::call_service(&app, post("sai mật khẩu", csrf.clone())).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert!(
-        body_text(res)
-            .await
-            .contains("Tên đăng nhập hoặc mật khẩu không đúng")
-    );
+    assert!(body_text(res).await.contains("Tên đăng nhập hoặc mật khẩu không đúng"));
 
     let res = test::call_service(&app, post(ADMIN_PASSWORD, "forged".into())).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -46,16 +39,9 @@ async fn the_login_form_checks_csrf_and_credentials() {
     let res = test::call_service(&app, post(ADMIN_PASSWORD, csrf.clone())).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers().get("location").unwrap(), "/master-list");
-    let session = res
-        .response()
-        .cookies()
-        .find(|c| c.name() == "qms_token")
-        .expect("session cookie");
+    let session = res.response().cookies().find(|c| c.name() == "qms_token").expect("session cookie");
     assert_eq!(session.http_only(), Some(true));
-    assert_eq!(
-        session.same_site(),
-        Some(actix_web::cookie::SameSite::Strict)
-    );
+    assert_eq!(session.same_site(), Some(actix_web::cookie::SameSite::Strict));
 }
 
 #[actix_web::test]
@@ -75,8 +61,7 @@ async fn a_reader_browses_reads_and_prints() {
     let field = body_text(test::call_service(&app, page("/fields/HTI", &token)).await).await;
     assert!(field.contains("/procedures/QT-HTI-01"));
 
-    let text =
-        body_text(test::call_service(&app, page("/procedures/QT-HTI-01", &token)).await).await;
+    let text = body_text(test::call_service(&app, page("/procedures/QT-HTI-01", &token)).await).await;
     for label in [
         "Mã hiệu",
         "Lần ban hành",
@@ -89,26 +74,16 @@ async fn a_reader_browses_reads_and_prints() {
     ] {
         assert!(text.contains(label), "procedure page lacks {label}");
     }
-    assert!(
-        !text.contains("banner superseded"),
-        "the current revision has no superseded banner"
-    );
+    assert!(!text.contains("banner superseded"), "the current revision has no superseded banner");
 
     let res = test::call_service(&app, page("/procedures/QT-HTI-01/print", &token)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let print = body_text(res).await;
     assert!(print.contains("TÀI LIỆU KHÔNG KIỂM SOÁT KHI IN"));
-    assert!(print.contains(&format!(
-        "In ngày {}",
-        chrono::Utc::now().format("%d/%m/%Y")
-    )));
+    assert!(print.contains(&format!("In ngày {}", chrono::Utc::now().format("%d/%m/%Y"))));
     assert!(print.contains("/static/print.css"));
 
-    let css = test::call_service(
-        &app,
-        TestRequest::get().uri("/static/print.css").to_request(),
-    )
-    .await;
+    let css = test::call_service(&app, TestRequest::get().uri("/static/print.css").to_request()).await;
     assert_eq!(css.status(), StatusCode::OK);
     assert!(body_text(css).await.contains("size: A4"));
 
@@ -117,14 +92,7 @@ async fn a_reader_browses_reads_and_prints() {
     assert_eq!(list.matches("/procedures/QT-").count(), CODES.len());
 
     let res = test::call_service(&app, page("/master-list.csv", &token)).await;
-    assert!(
-        res.headers()
-            .get("content-type")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
+    assert!(res.headers().get("content-type").unwrap().to_str().unwrap().starts_with("text/csv"));
     let csv = body_text(res).await;
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), CODES.len() + 1);
@@ -140,25 +108,10 @@ async fn english_on_request_and_friendly_errors() {
     let app = service(&started).await;
     let token = sign_in(&app, "admin", ADMIN_PASSWORD).await;
 
-    let res = test::call_service(
-        &app,
-        TestRequest::get()
-            .uri("/lang/en?next=/procedures/QT-HT-01")
-            .to_request(),
-    )
-    .await;
+    let res = test::call_service(&app, TestRequest::get().uri("/lang/en?next=/procedures/QT-HT-01").to_request()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        res.headers().get("location").unwrap(),
-        "/procedures/QT-HT-01"
-    );
-    let lang = res
-        .response()
-        .cookies()
-        .find(|c| c.name() == "qms_lang")
-        .unwrap()
-        .value()
-        .to_owned();
+    assert_eq!(res.headers().get("location").unwrap(), "/procedures/QT-HT-01");
+    let lang = res.response().cookies().find(|c| c.name() == "qms_lang").unwrap().value().to_owned();
     let req = TestRequest::get()
         .uri("/procedures/QT-HT-01")
         .cookie(actix_web::cookie::Cookie::new("qms_token", token.clone()))
@@ -167,22 +120,13 @@ async fn english_on_request_and_friendly_errors() {
     let text = body_text(test::call_service(&app, req).await).await;
     assert!(text.contains("Revision history") && text.contains("Effective date"));
 
-    let res = test::call_service(
-        &app,
-        TestRequest::get()
-            .uri("/lang/en?next=https://evil.example")
-            .to_request(),
-    )
-    .await;
+    let res = test::call_service(&app, TestRequest::get().uri("/lang/en?next=https://evil.example").to_request()).await;
     assert_eq!(res.headers().get("location").unwrap(), "/");
 
     let res = test::call_service(&app, page("/procedures/QT-HTI-77", &token)).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let text = body_text(res).await;
-    assert!(
-        text.contains("<!doctype html>") && text.contains("Không tìm thấy quy trình này"),
-        "{text}"
-    );
+    assert!(text.contains("<!doctype html>") && text.contains("Không tìm thấy quy trình này"), "{text}");
     assert!(!text.contains("\"error\""), "no raw JSON on a page");
 
     let res = test::call_service(&app, page("/procedures/QT-HTI-01/revisions/9", &token)).await;

@@ -7,28 +7,14 @@ use super::{Problem, Reference, Rule, SourceFile, parse_duration_minutes};
 use crate::domain::{FrontMatter, ProcedureKind};
 use crate::markdown::{Block, Outline, outline, parse_document, split_front_matter};
 
-const STEP_HEADER: [&str; 5] = [
-    "Bước",
-    "Nội dung công việc",
-    "Trách nhiệm",
-    "Thời gian",
-    "Biểu mẫu/Kết quả",
-];
+const STEP_HEADER: [&str; 5] = ["Bước", "Nội dung công việc", "Trách nhiệm", "Thời gian", "Biểu mẫu/Kết quả"];
 
 /// Checks one file. Returns its code with the line it is declared on (for the duplicate check
 /// across files) and the problems found.
-pub fn check_document(
-    file: &SourceFile,
-    reference: &Reference,
-) -> (Option<(String, usize)>, Vec<Problem>) {
+pub fn check_document(file: &SourceFile, reference: &Reference) -> (Option<(String, usize)>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut report = |line: usize, rule: Rule, message: String| {
-        problems.push(Problem {
-            file: file.path.clone(),
-            line,
-            rule,
-            message,
-        })
+        problems.push(Problem { file: file.path.clone(), line, rule, message })
     };
     let doc = match parse_document(&file.text) {
         Ok(doc) => doc,
@@ -37,14 +23,8 @@ pub fn check_document(
             return (None, problems);
         }
     };
-    let yaml = split_front_matter(&file.text)
-        .map(|(y, _, _)| y)
-        .unwrap_or_default();
-    let key_line = |key: &str| {
-        yaml.lines()
-            .position(|l| l.starts_with(&format!("{key}:")))
-            .map_or(2, |i| i + 2)
-    };
+    let yaml = split_front_matter(&file.text).map(|(y, _, _)| y).unwrap_or_default();
+    let key_line = |key: &str| yaml.lines().position(|l| l.starts_with(&format!("{key}:"))).map_or(2, |i| i + 2);
     let front = &doc.front;
     for p in front.problems() {
         report(key_line(p.key), Rule::Schema, p.message);
@@ -53,11 +33,7 @@ pub fn check_document(
         report(key_line("code"), Rule::CodeMismatch, message);
     }
     if !reference.field_codes.is_empty() && !reference.field_codes.contains(&front.field) {
-        report(
-            key_line("field"),
-            Rule::UnknownField,
-            format!("lĩnh vực {} không có trong fields.yaml", front.field),
-        );
+        report(key_line("field"), Rule::UnknownField, format!("lĩnh vực {} không có trong fields.yaml", front.field));
     }
     for key in &front.legal_basis {
         if !reference.legal_keys.contains(key) {
@@ -71,8 +47,7 @@ pub fn check_document(
     for (line, rule, message) in section_problems(&body, operational) {
         report(to_file_line(line), rule, message);
     }
-    if operational && let Some(budget) = front.processing_time.as_ref().map(|t| t.budget_minutes())
-    {
+    if operational && let Some(budget) = front.processing_time.as_ref().map(|t| t.budget_minutes()) {
         for (line, rule, message) in step_table_problems(&body, budget) {
             report(to_file_line(line), rule, message);
         }
@@ -82,10 +57,7 @@ pub fn check_document(
 
 fn path_mismatch(path: &Path, front: &FrontMatter) -> Option<String> {
     let stem = path.file_stem()?.to_string_lossy();
-    let folder = path
-        .parent()
-        .and_then(|p| p.file_name())
-        .map(|f| f.to_string_lossy());
+    let folder = path.parent().and_then(|p| p.file_name()).map(|f| f.to_string_lossy());
     let in_field_folder = path.components().count() == 2;
     if stem != front.code {
         Some(format!("mã {} khác tên tệp {stem}.md", front.code))
@@ -98,10 +70,7 @@ fn path_mismatch(path: &Path, front: &FrontMatter) -> Option<String> {
 
 fn step_table_problems(body: &Outline, budget: u32) -> Vec<(usize, Rule, String)> {
     let wanted = normalize(STEPS_SECTION);
-    let Some(index) = body
-        .blocks
-        .iter()
-        .position(|b| matches!(b, Block::Heading(h) if normalize(&h.text) == wanted))
+    let Some(index) = body.blocks.iter().position(|b| matches!(b, Block::Heading(h) if normalize(&h.text) == wanted))
     else {
         return vec![]; // reported as a missing section
     };
@@ -113,11 +82,7 @@ fn step_table_problems(body: &Outline, budget: u32) -> Vec<(usize, Rule, String)
         Block::Table(t) => Some(t),
         _ => None,
     }) else {
-        return vec![(
-            heading_line,
-            Rule::StepTable,
-            "mục 5.7 không có bảng các bước".into(),
-        )];
+        return vec![(heading_line, Rule::StepTable, "mục 5.7 không có bảng các bước".into())];
     };
     let header: Vec<String> = table.header.cells.iter().map(|c| normalize(c)).collect();
     let expected: Vec<String> = STEP_HEADER.iter().map(|c| normalize(c)).collect();
@@ -127,11 +92,7 @@ fn step_table_problems(body: &Outline, budget: u32) -> Vec<(usize, Rule, String)
     }
     let mut out = Vec::new();
     if table.rows.is_empty() {
-        out.push((
-            table.line,
-            Rule::StepTable,
-            "bảng các bước không có bước nào".into(),
-        ));
+        out.push((table.line, Rule::StepTable, "bảng các bước không có bước nào".into()));
     }
     let mut total = 0u32;
     for row in &table.rows {
@@ -140,19 +101,13 @@ fn step_table_problems(body: &Outline, budget: u32) -> Vec<(usize, Rule, String)
             None => out.push((
                 row.line,
                 Rule::StepTable,
-                format!(
-                    "ô Thời gian \"{}\" phải bắt đầu bằng số giờ/ngày/phút",
-                    row.cells.get(3).map_or("", |c| c)
-                ),
+                format!("ô Thời gian \"{}\" phải bắt đầu bằng số giờ/ngày/phút", row.cells.get(3).map_or("", |c| c)),
             )),
         }
     }
     if out.is_empty() && total != budget {
-        let message = format!(
-            "tổng thời gian các bước là {} giờ, khác thời gian xử lý {} giờ",
-            hours(total),
-            hours(budget)
-        );
+        let message =
+            format!("tổng thời gian các bước là {} giờ, khác thời gian xử lý {} giờ", hours(total), hours(budget));
         out.push((table.line, Rule::StepTimes, message));
     }
     out

@@ -60,14 +60,7 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.file.display(),
-            self.line,
-            self.rule.as_str(),
-            self.message
-        )
+        write!(f, "{}:{}: {}: {}", self.file.display(), self.line, self.rule.as_str(), self.message)
     }
 }
 
@@ -88,9 +81,7 @@ pub struct Report {
 impl Report {
     /// The files that broke no rule (what the importer may take in).
     pub fn clean_files(&self) -> impl Iterator<Item = &SourceFile> {
-        self.files
-            .iter()
-            .filter(|f| !self.problems.iter().any(|p| p.file == f.path))
+        self.files.iter().filter(|f| !self.problems.iter().any(|p| p.file == f.path))
     }
 }
 

@@ -20,18 +20,9 @@ pub struct Reference {
     pub problems: Vec<Problem>,
 }
 
-fn load_list<T: serde::de::DeserializeOwned>(
-    dir: &Path,
-    name: &str,
-    problems: &mut Vec<Problem>,
-) -> Vec<T> {
+fn load_list<T: serde::de::DeserializeOwned>(dir: &Path, name: &str, problems: &mut Vec<Problem>) -> Vec<T> {
     let path = dir.join(name);
-    let problem = |line, message| Problem {
-        file: PathBuf::from(name),
-        line,
-        rule: Rule::ReferenceData,
-        message,
-    };
+    let problem = |line, message| Problem { file: PathBuf::from(name), line, rule: Rule::ReferenceData, message };
     match std::fs::read_to_string(&path) {
         Err(e) => {
             problems.push(problem(1, format!("không đọc được {name}: {e}")));
@@ -40,10 +31,7 @@ fn load_list<T: serde::de::DeserializeOwned>(
         Ok(text) => serde_saphyr::from_str(&text).unwrap_or_else(|e| {
             let line = e.location().map_or(1, |l| l.line() as usize);
             let msg = e.to_string();
-            problems.push(problem(
-                line,
-                msg.lines().next().unwrap_or_default().to_owned(),
-            ));
+            problems.push(problem(line, msg.lines().next().unwrap_or_default().to_owned()));
             vec![]
         }),
     }
@@ -83,18 +71,9 @@ pub fn load_reference(dir: &Path) -> Reference {
                 file: PathBuf::from(LEGAL_BASES_FILE),
                 line: 1,
                 rule: Rule::ReferenceData,
-                message: format!(
-                    "{} được thay thế bởi {next}, nhưng {next} không có trong danh sách",
-                    l.key
-                ),
+                message: format!("{} được thay thế bởi {next}, nhưng {next} không có trong danh sách", l.key),
             });
         }
     }
-    Reference {
-        fields,
-        legal_bases,
-        field_codes,
-        legal_keys,
-        problems,
-    }
+    Reference { fields, legal_bases, field_codes, legal_keys, problems }
 }

@@ -31,12 +31,7 @@ pub const STEPS_SECTION: &str = OPERATIONAL[6];
 
 /// Headings compare without regard to case, spacing or Unicode composition (NFC vs NFD).
 pub fn normalize(text: &str) -> String {
-    text.nfc()
-        .collect::<String>()
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    text.nfc().collect::<String>().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The required headings, as (level, text), for an operational or a system procedure.
@@ -62,11 +57,7 @@ pub fn section_problems(outline: &Outline, operational: bool) -> Vec<(usize, Rul
             continue;
         };
         if found[index].is_some() || highest.is_some_and(|top| index < top) {
-            out.push((
-                h.line,
-                Rule::SectionOrder,
-                format!("mục \"{}\" lặp lại hoặc sai thứ tự", h.text),
-            ));
+            out.push((h.line, Rule::SectionOrder, format!("mục \"{}\" lặp lại hoặc sai thứ tự", h.text)));
         }
         found[index].get_or_insert(h.line);
         highest = highest.max(Some(index));
@@ -74,29 +65,16 @@ pub fn section_problems(outline: &Outline, operational: bool) -> Vec<(usize, Rul
     let end = outline.headings().last().map_or(1, |h| h.line);
     for (index, (level, text)) in required.iter().enumerate() {
         if found[index].is_none() {
-            let line = found[index + 1..]
-                .iter()
-                .flatten()
-                .next()
-                .copied()
-                .unwrap_or(end);
+            let line = found[index + 1..].iter().flatten().next().copied().unwrap_or(end);
             let hashes = "#".repeat(*level as usize);
-            out.push((
-                line,
-                Rule::MissingSection,
-                format!("thiếu mục \"{hashes} {text}\""),
-            ));
+            out.push((line, Rule::MissingSection, format!("thiếu mục \"{hashes} {text}\"")));
         }
     }
     for (index, block) in outline.blocks.iter().enumerate() {
         if let Block::Heading(h) = block
             && outline.section(index).is_empty()
         {
-            out.push((
-                h.line,
-                Rule::EmptySection,
-                format!("mục \"{}\" không có nội dung", h.text),
-            ));
+            out.push((h.line, Rule::EmptySection, format!("mục \"{}\" không có nội dung", h.text)));
         }
     }
     out

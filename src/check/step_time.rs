@@ -9,9 +9,7 @@ const DAY: f64 = 480.0;
 /// `ngày` (a working day) or `phút`. `None` when the cell does not start with one.
 pub fn parse_duration_minutes(cell: &str) -> Option<u32> {
     let cell: String = cell.trim().nfc().collect::<String>().to_lowercase();
-    let number_len = cell
-        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
-        .unwrap_or(cell.len());
+    let number_len = cell.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')).unwrap_or(cell.len());
     let number: f64 = cell[..number_len].replace(',', ".").parse().ok()?;
     let unit = cell[number_len..].trim_start();
     let per_unit = if unit.starts_with("giờ") {
@@ -24,9 +22,7 @@ pub fn parse_duration_minutes(cell: &str) -> Option<u32> {
         return None;
     };
     let minutes = number * per_unit;
-    (0.0..1e7)
-        .contains(&minutes)
-        .then(|| minutes.round() as u32)
+    (0.0..1e7).contains(&minutes).then(|| minutes.round() as u32)
 }
 
 #[cfg(test)]
@@ -45,15 +41,7 @@ mod tests {
 
     #[test]
     fn refuses_cells_without_a_duration() {
-        for bad in [
-            "",
-            "Trong ngày",
-            "ngày",
-            "3",
-            "3 tuần",
-            "1,2,3 giờ",
-            "1e999 giờ",
-        ] {
+        for bad in ["", "Trong ngày", "ngày", "3", "3 tuần", "1,2,3 giờ", "1e999 giờ"] {
             assert_eq!(p(bad), None, "{bad}");
         }
     }

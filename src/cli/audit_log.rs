@@ -11,10 +11,7 @@ pub fn run(settings: Settings) -> ExitCode {
     match outcome {
         Ok(v) => match v.broken {
             None => {
-                println!(
-                    "Nhật ký sự kiện toàn vẹn / event log intact: {} entries verified.",
-                    v.checked
-                );
+                println!("Nhật ký sự kiện toàn vẹn / event log intact: {} entries verified.", v.checked);
                 ExitCode::SUCCESS
             }
             Some(link) => {

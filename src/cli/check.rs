@@ -13,10 +13,7 @@ pub fn run(dir: &Path) -> ExitCode {
     };
     for problem in &report.problems {
         // Paths are printed relative to where the user ran the command.
-        let shown = crate::check::Problem {
-            file: dir.join(&problem.file),
-            ..problem.clone()
-        };
+        let shown = crate::check::Problem { file: dir.join(&problem.file), ..problem.clone() };
         println!("{shown}");
     }
     let files = report.files.len();

@@ -8,10 +8,7 @@ use crate::config::Settings;
 use crate::service::import::import_tree;
 
 pub fn run(settings: Settings, dir: &Path) -> ExitCode {
-    let started = match app::start(Settings {
-        procedures_dir: dir.to_path_buf(),
-        ..settings
-    }) {
+    let started = match app::start(Settings { procedures_dir: dir.to_path_buf(), ..settings }) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("qms import: {}", e.message);
@@ -35,11 +32,7 @@ pub fn run(settings: Settings, dir: &Path) -> ExitCode {
                 done.procedures.len(),
                 done.already_present
             );
-            if done.refused.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
+            if done.refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         Err(e) => {
             eprintln!("qms import: {}", e.message);

@@ -71,11 +71,9 @@ fn settings(config: Option<&std::path::Path>) -> Result<Settings, ExitCode> {
 /// Parses the command line and runs the subcommand.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    env_logger::Builder::from_env(
-        env_logger::Env::default().default_filter_or("info,actix_server=warn"),
-    )
-    .format_timestamp_secs()
-    .init();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info,actix_server=warn"))
+        .format_timestamp_secs()
+        .init();
     let config = cli.config;
     let with_settings = |run: &dyn Fn(Settings) -> ExitCode| match settings(config.as_deref()) {
         Ok(s) => run(s),

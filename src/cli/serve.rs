@@ -12,17 +12,8 @@ pub fn run(settings: Settings) -> ExitCode {
     let workers = settings.workers;
     let data_dir = settings.data_dir.display().to_string();
     let procedures_dir = settings.procedures_dir.display().to_string();
-    let backend = if settings.database_url().starts_with("postgres") {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
-    let Startup {
-        state,
-        reconciled,
-        imported,
-        first_admin,
-    } = match app::start(settings) {
+    let backend = if settings.database_url().starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let Startup { state, reconciled, imported, first_admin } = match app::start(settings) {
         Ok(started) => started,
         Err(e) => {
             eprintln!("qms: không khởi động được / could not start: {}", e.message);
@@ -55,13 +46,9 @@ pub fn run(settings: Settings) -> ExitCode {
         match password {
             Some(p) => {
                 println!("  mật khẩu / password:      {p}");
-                println!(
-                    "  (chỉ hiển thị một lần này — hãy lưu lại / shown only this once — keep it safe)"
-                );
+                println!("  (chỉ hiển thị một lần này — hãy lưu lại / shown only this once — keep it safe)");
             }
-            None => println!(
-                "  mật khẩu / password: lấy từ QMS_ADMIN_PASSWORD / taken from QMS_ADMIN_PASSWORD"
-            ),
+            None => println!("  mật khẩu / password: lấy từ QMS_ADMIN_PASSWORD / taken from QMS_ADMIN_PASSWORD"),
         }
     }
     let factory_state = state.clone();

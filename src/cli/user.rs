@@ -49,9 +49,7 @@ fn parse_roles(names: &[String]) -> Result<Vec<Role>, String> {
     names
         .iter()
         .filter(|n| !n.trim().is_empty())
-        .map(|n| {
-            Role::parse(n.trim()).ok_or_else(|| format!("vai trò không hợp lệ / unknown role: {n}"))
-        })
+        .map(|n| Role::parse(n.trim()).ok_or_else(|| format!("vai trò không hợp lệ / unknown role: {n}")))
         .collect()
 }
 
@@ -61,10 +59,7 @@ fn read_password(prompt: &str) -> Result<String, String> {
         // No terminal (a script): take the first line of standard input.
         Err(_) => {
             let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .map_err(|e| e.to_string())?;
+            std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
             Ok(line.trim_end_matches(['\r', '\n']).to_owned())
         }
     }
@@ -74,30 +69,17 @@ fn execute(services: &Services, command: UserCommand) -> Result<String, String> 
     let by = || Operator::CommandLine;
     let fail = |e: crate::error::AppError| e.message;
     match command {
-        UserCommand::Add {
-            username,
-            name,
-            roles,
-            fields,
-        } => {
+        UserCommand::Add { username, name, roles, fields } => {
             let roles = parse_roles(&roles)?;
             let password = read_password(&format!("Mật khẩu cho {username} / password: "))?;
-            let new = NewUser {
-                username,
-                display_name: name,
-                password,
-                roles,
-                fields,
-            };
+            let new = NewUser { username, display_name: name, password, roles, fields };
             let user = users::create(services, by(), new).map_err(fail)?;
             Ok(format!("Đã tạo tài khoản / created: {}", user.username))
         }
         UserCommand::List => {
             let all = services.users.users().map_err(|e| e.to_string())?;
-            let mut out = format!(
-                "{:<20} {:<28} {:<34} {:<16} {}\n",
-                "username", "display name", "roles", "fields", "status"
-            );
+            let mut out =
+                format!("{:<20} {:<28} {:<34} {:<16} {}\n", "username", "display name", "roles", "fields", "status");
             for u in all {
                 let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
                 let status = if u.active { "active" } else { "disabled" };
@@ -116,43 +98,19 @@ fn execute(services: &Services, command: UserCommand) -> Result<String, String> 
             users::set_password(services, by(), &username, &password).map_err(fail)?;
             Ok(format!("Đã đổi mật khẩu / password changed: {username}"))
         }
-        UserCommand::Roles {
-            username,
-            roles,
-            fields,
-        } => {
-            let change = UserChange {
-                roles: Some(parse_roles(&roles)?),
-                fields,
-                ..Default::default()
-            };
+        UserCommand::Roles { username, roles, fields } => {
+            let change = UserChange { roles: Some(parse_roles(&roles)?), fields, ..Default::default() };
             users::update(services, by(), &username, change).map_err(fail)?;
             Ok(format!("Đã cập nhật vai trò / roles updated: {username}"))
         }
         UserCommand::Disable { username } => {
-            users::update(
-                services,
-                by(),
-                &username,
-                UserChange {
-                    active: Some(false),
-                    ..Default::default()
-                },
-            )
-            .map_err(fail)?;
+            users::update(services, by(), &username, UserChange { active: Some(false), ..Default::default() })
+                .map_err(fail)?;
             Ok(format!("Đã khóa tài khoản / disabled: {username}"))
         }
         UserCommand::Enable { username } => {
-            users::update(
-                services,
-                by(),
-                &username,
-                UserChange {
-                    active: Some(true),
-                    ..Default::default()
-                },
-            )
-            .map_err(fail)?;
+            users::update(services, by(), &username, UserChange { active: Some(true), ..Default::default() })
+                .map_err(fail)?;
             Ok(format!("Đã mở khóa tài khoản / enabled: {username}"))
         }
     }

@@ -27,11 +27,7 @@ pub enum Backend {
 
 impl Backend {
     pub fn of(url: &str) -> Self {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Self::Postgres
-        } else {
-            Self::Sqlite
-        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") { Self::Postgres } else { Self::Sqlite }
     }
 }
 
@@ -44,7 +40,8 @@ pub struct Manager {
 
 // WAL lets readers proceed during a write; busy_timeout makes a second writer wait instead of
 // failing with "database is locked".
-const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 impl ManageConnection for Manager {
     type Connection = DbConn;
@@ -54,23 +51,19 @@ impl ManageConnection for Manager {
         match self.backend {
             Backend::Sqlite => {
                 let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
-                let mut conn =
-                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
-                conn.batch_execute(SQLITE_PRAGMAS)
-                    .map_err(r2d2::Error::QueryError)?;
+                let mut conn = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
             }
             Backend::Postgres => {
-                let conn =
-                    PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                let conn = PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
                 Ok(DbConn::Postgres(conn))
             }
         }
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -108,10 +101,7 @@ impl Db {
         let pool = Pool::builder()
             .max_size(size)
             .connection_timeout(Duration::from_secs(15))
-            .build(Manager {
-                url: url.to_owned(),
-                backend,
-            })
+            .build(Manager { url: url.to_owned(), backend })
             .map_err(failure)?;
         let db = Self { pool, backend };
         db.migrate()?;

@@ -50,11 +50,7 @@ pub fn append(conn: &mut DbConn, event: &NewEvent) -> QueryResult<()> {
     if let DbConn::Postgres(_) = conn {
         conn.batch_execute("LOCK TABLE events IN EXCLUSIVE MODE")?;
     }
-    let prev: Option<String> = events::table
-        .order(events::id.desc())
-        .select(events::hash)
-        .first(conn)
-        .optional()?;
+    let prev: Option<String> = events::table.order(events::id.desc()).select(events::hash).first(conn).optional()?;
     let prev = prev.unwrap_or_else(|| GENESIS.to_owned());
     let hash = event.chained_hash(&prev);
     diesel::insert_into(events::table)

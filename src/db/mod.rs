@@ -1,9 +1,12 @@
 //! The database adapter: one diesel connection type over SQLite (embedded, the default) and
 //! PostgreSQL, chosen from the URL scheme. Backend-specific SQL stays inside this module.
 
+mod changes;
 mod connection;
 mod events;
 mod index;
+mod publication;
+mod reviews;
 mod rows;
 pub mod schema;
 mod users;

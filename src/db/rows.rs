@@ -30,12 +30,7 @@ impl FieldRow {
         }
     }
     pub fn into_field(self) -> Field {
-        Field {
-            code: self.code,
-            name_vi: self.name_vi,
-            name_en: self.name_en,
-            system: self.is_system,
-        }
+        Field { code: self.code, name_vi: self.name_vi, name_en: self.name_en, system: self.is_system }
     }
 }
 

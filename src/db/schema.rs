@@ -104,11 +104,83 @@ diesel::table! {
 }
 
 diesel::joinable!(revisions -> procedures (procedure_code));
+
+diesel::table! {
+    change_requests (id) {
+        id -> Integer,
+        procedure_code -> Text,
+        kind -> Text,
+        status -> Text,
+        reason -> Text,
+        author -> Text,
+        base_revision -> Nullable<Integer>,
+        base_commit -> Nullable<Text>,
+        draft_commit -> Text,
+        content_hash -> Text,
+        reviewers -> Text,
+        approver -> Nullable<Text>,
+        published_revision -> Nullable<Integer>,
+        published_commit -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signoffs (id) {
+        id -> Integer,
+        change_request_id -> Integer,
+        kind -> Text,
+        username -> Text,
+        display_name -> Text,
+        decision -> Text,
+        comment -> Text,
+        content_hash -> Text,
+        signed_at -> Timestamp,
+        voided -> Bool,
+    }
+}
+
+diesel::table! {
+    periodic_reviews (id) {
+        id -> Integer,
+        procedure_code -> Text,
+        revision -> Integer,
+        outcome -> Text,
+        comment -> Text,
+        reviewer -> Text,
+        reviewed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    acknowledgements (procedure_code, revision, username) {
+        procedure_code -> Text,
+        revision -> Integer,
+        username -> Text,
+        acknowledged_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    procedure_legal_bases (procedure_code, legal_key) {
+        procedure_code -> Text,
+        legal_key -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
     fields,
     legal_bases,
     procedures,
     revisions,
-    users
+    users,
+    revoked_tokens,
+    events,
+    change_requests,
+    signoffs,
+    periodic_reviews,
+    acknowledgements,
+    procedure_legal_bases,
 );

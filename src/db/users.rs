@@ -13,21 +13,15 @@ use crate::service::ports::{PortError, PortResult, UserRecord, Users};
 impl Users for Db {
     fn user(&self, username: &str) -> PortResult<Option<UserRecord>> {
         self.read(|c| {
-            let row: Option<UserRow> = users::table
-                .filter(users::username.eq(username))
-                .select(UserRow::as_select())
-                .first(c)
-                .optional()?;
+            let row: Option<UserRow> =
+                users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(c).optional()?;
             Ok(row.map(UserRow::into_record))
         })
     }
 
     fn users(&self) -> PortResult<Vec<UserRecord>> {
         self.read(|c| {
-            let rows: Vec<UserRow> = users::table
-                .order(users::username)
-                .select(UserRow::as_select())
-                .load(c)?;
+            let rows: Vec<UserRow> = users::table.order(users::username).select(UserRow::as_select()).load(c)?;
             Ok(rows.into_iter().map(UserRow::into_record).collect())
         })
     }
@@ -38,9 +32,7 @@ impl Users for Db {
 
     fn insert_user(&self, user: &UserRecord, event: &NewEvent) -> PortResult<()> {
         self.write(|c| {
-            diesel::insert_into(users::table)
-                .values(UserInsert::new(user))
-                .execute(c)?;
+            diesel::insert_into(users::table).values(UserInsert::new(user)).execute(c)?;
             append(c, event)
         })
     }
@@ -55,29 +47,16 @@ impl Users for Db {
             }
             Ok(n)
         })?;
-        if changed == 1 {
-            Ok(())
-        } else {
-            Err(PortError::NotFound(user.username.clone()))
-        }
+        if changed == 1 { Ok(()) } else { Err(PortError::NotFound(user.username.clone())) }
     }
 
-    fn revoke_token(
-        &self,
-        jti: &str,
-        expires_at: NaiveDateTime,
-        event: &NewEvent,
-    ) -> PortResult<()> {
+    fn revoke_token(&self, jti: &str, expires_at: NaiveDateTime, event: &NewEvent) -> PortResult<()> {
         let now = chrono::Utc::now().naive_utc();
         self.write(|c| {
             // Expired revocations are useless: tokens past expiry are refused anyway.
-            diesel::delete(revoked_tokens::table.filter(revoked_tokens::expires_at.lt(now)))
-                .execute(c)?;
+            diesel::delete(revoked_tokens::table.filter(revoked_tokens::expires_at.lt(now))).execute(c)?;
             diesel::insert_into(revoked_tokens::table)
-                .values((
-                    revoked_tokens::jti.eq(jti),
-                    revoked_tokens::expires_at.eq(expires_at),
-                ))
+                .values((revoked_tokens::jti.eq(jti), revoked_tokens::expires_at.eq(expires_at)))
                 .execute(c)?;
             append(c, event)
         })
@@ -85,10 +64,7 @@ impl Users for Db {
 
     fn is_revoked(&self, jti: &str) -> PortResult<bool> {
         self.read(|c| {
-            let n: i64 = revoked_tokens::table
-                .filter(revoked_tokens::jti.eq(jti))
-                .count()
-                .get_result(c)?;
+            let n: i64 = revoked_tokens::table.filter(revoked_tokens::jti.eq(jti)).count().get_result(c)?;
             Ok(n > 0)
         })
     }

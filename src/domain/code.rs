@@ -34,8 +34,7 @@ pub struct ProcedureCode(String);
 impl ProcedureCode {
     pub fn parse(s: &str) -> Option<Self> {
         let mut parts = s.split('-');
-        let (Some("QT"), Some(field), Some(num), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some("QT"), Some(field), Some(num), None) = (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return None;
         };
@@ -57,6 +56,11 @@ impl ProcedureCode {
     /// Where the procedure's file lives, in the corpus folder and in the git store.
     pub fn path(&self) -> String {
         format!("{}/{}.md", self.field(), self.0)
+    }
+
+    /// Where a retired procedure's file is kept in the git store.
+    pub fn obsolete_path(&self) -> String {
+        format!("obsolete/{}", self.path())
     }
 }
 

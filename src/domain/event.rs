@@ -26,9 +26,7 @@ impl NewEvent {
     /// An event happening now.
     pub fn now(actor: &str, action: &str, entity_type: &str, entity_id: &str) -> Self {
         Self {
-            at: chrono::Utc::now()
-                .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-                .to_string(),
+            at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
             actor: actor.to_owned(),
             action: action.to_owned(),
             entity_type: entity_type.to_owned(),
@@ -45,11 +43,7 @@ impl NewEvent {
     }
 
     /// Records digests of the entity's state before and after the change.
-    pub fn states(
-        mut self,
-        before: Option<&impl Serialize>,
-        after: Option<&impl Serialize>,
-    ) -> Self {
+    pub fn states(mut self, before: Option<&impl Serialize>, after: Option<&impl Serialize>) -> Self {
         self.before_digest = before.map(digest_of);
         self.after_digest = after.map(digest_of);
         self
@@ -109,10 +103,7 @@ pub fn check_link(event: &Event, prev_hash: &str) -> Result<(), BrokenLink> {
         });
     }
     if event.event.chained_hash(&event.prev_hash) != event.hash {
-        return Err(BrokenLink {
-            id: event.id,
-            reason: "its content does not match its hash (the row was edited)",
-        });
+        return Err(BrokenLink { id: event.id, reason: "its content does not match its hash (the row was edited)" });
     }
     Ok(())
 }
@@ -139,12 +130,7 @@ mod tests {
             .map(|i| {
                 let new = NewEvent::now("admin", "user.create", "user", &format!("u{i}"));
                 let hash = new.chained_hash(&prev);
-                let e = Event {
-                    id: i as i32 + 1,
-                    event: new,
-                    prev_hash: prev.clone(),
-                    hash: hash.clone(),
-                };
+                let e = Event { id: i as i32 + 1, event: new, prev_hash: prev.clone(), hash: hash.clone() };
                 prev = hash;
                 e
             })

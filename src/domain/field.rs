@@ -17,10 +17,6 @@ pub struct Field {
 impl Field {
     /// The name in the reader's language (`vi` unless English is asked for).
     pub fn name(&self, lang: &str) -> &str {
-        if lang == "en" {
-            &self.name_en
-        } else {
-            &self.name_vi
-        }
+        if lang == "en" { &self.name_en } else { &self.name_vi }
     }
 }

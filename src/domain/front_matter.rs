@@ -52,11 +52,7 @@ impl ProcessingTime {
     /// "within the day", which is one working day.
     pub fn budget_minutes(&self) -> u32 {
         let hours = self.working_days * HOURS_PER_DAY + self.hours;
-        if hours == 0 {
-            HOURS_PER_DAY * 60
-        } else {
-            hours * 60
-        }
+        if hours == 0 { HOURS_PER_DAY * 60 } else { hours * 60 }
     }
 }
 
@@ -101,14 +97,10 @@ impl FrontMatter {
         let mut out = Vec::new();
         let mut bad = |key, message: String| out.push(MetadataProblem { key, message });
         match self.procedure_code() {
-            None => bad(
-                "code",
-                format!("mã \"{}\" không đúng dạng QT-<LĨNH VỰC>-<NN>", self.code),
-            ),
-            Some(code) if code.field().as_str() != self.field => bad(
-                "code",
-                format!("mã {} không thuộc lĩnh vực {}", self.code, self.field),
-            ),
+            None => bad("code", format!("mã \"{}\" không đúng dạng QT-<LĨNH VỰC>-<NN>", self.code)),
+            Some(code) if code.field().as_str() != self.field => {
+                bad("code", format!("mã {} không thuộc lĩnh vực {}", self.code, self.field))
+            }
             Some(_) => {}
         }
         if self.title.trim().is_empty() {
@@ -121,27 +113,17 @@ impl FrontMatter {
             bad("revision", "lần ban hành phải từ 1 trở lên".into());
         }
         if !(1..=60).contains(&self.review_interval_months) {
-            bad(
-                "review_interval_months",
-                "chu kỳ xem xét phải từ 1 đến 60 tháng".into(),
-            );
+            bad("review_interval_months", "chu kỳ xem xét phải từ 1 đến 60 tháng".into());
         }
         let system = self.field == "HT";
         match (system, self.kind) {
-            (true, ProcedureKind::Operational) => {
-                bad("kind", "quy trình hệ thống (HT) phải là mandatory".into())
-            }
-            (false, ProcedureKind::Mandatory) => {
-                bad("kind", "chỉ lĩnh vực HT có quy trình mandatory".into())
-            }
+            (true, ProcedureKind::Operational) => bad("kind", "quy trình hệ thống (HT) phải là mandatory".into()),
+            (false, ProcedureKind::Mandatory) => bad("kind", "chỉ lĩnh vực HT có quy trình mandatory".into()),
             _ => {}
         }
         if self.kind == ProcedureKind::Operational {
             if self.processing_time.is_none() {
-                bad(
-                    "processing_time",
-                    "quy trình tác nghiệp phải có processing_time".into(),
-                );
+                bad("processing_time", "quy trình tác nghiệp phải có processing_time".into());
             }
             if self.fee.as_deref().is_none_or(|f| f.trim().is_empty()) {
                 bad("fee", "quy trình tác nghiệp phải ghi lệ phí (fee)".into());
@@ -151,19 +133,14 @@ impl FrontMatter {
             bad("legal_basis", "chưa có căn cứ pháp lý nào".into());
         }
         if self.iso_clauses.iter().any(|c| !is_clause(c)) {
-            bad(
-                "iso_clauses",
-                "điều khoản ISO phải có dạng số, ví dụ \"7.5.3\"".into(),
-            );
+            bad("iso_clauses", "điều khoản ISO phải có dạng số, ví dụ \"7.5.3\"".into());
         }
         out
     }
 }
 
 fn is_clause(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    !s.is_empty() && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -181,11 +158,7 @@ mod tests {
             owner: "Công chức Tư pháp - Hộ tịch".into(),
             review_interval_months: 12,
             tthc_code: None,
-            processing_time: Some(ProcessingTime {
-                working_days: 0,
-                hours: 0,
-                note: None,
-            }),
+            processing_time: Some(ProcessingTime { working_days: 0, hours: 0, note: None }),
             fee: Some("Miễn phí".into()),
             legal_basis: vec!["LUAT-HOTICH-2014".into()],
             iso_clauses: vec!["8.1".into()],
@@ -199,17 +172,9 @@ mod tests {
 
     #[test]
     fn zero_budget_means_one_working_day() {
-        let t = ProcessingTime {
-            working_days: 0,
-            hours: 0,
-            note: None,
-        };
+        let t = ProcessingTime { working_days: 0, hours: 0, note: None };
         assert_eq!(t.budget_minutes(), 480);
-        let t = ProcessingTime {
-            working_days: 3,
-            hours: 4,
-            note: None,
-        };
+        let t = ProcessingTime { working_days: 3, hours: 4, note: None };
         assert_eq!(t.budget_minutes(), 28 * 60);
     }
 
@@ -223,15 +188,6 @@ mod tests {
         fm.iso_clauses = vec!["7.x".into()];
         fm.review_interval_months = 0;
         let keys: Vec<_> = fm.problems().iter().map(|p| p.key).collect();
-        assert_eq!(
-            keys,
-            [
-                "code",
-                "review_interval_months",
-                "kind",
-                "legal_basis",
-                "iso_clauses"
-            ]
-        );
+        assert_eq!(keys, ["code", "review_interval_months", "kind", "legal_basis", "iso_clauses"]);
     }
 }

@@ -1,5 +1,6 @@
 //! The domain: pure Rust types, rules and lifecycles. Nothing here knows about HTTP, SQL or git.
 
+pub mod change_request;
 pub mod code;
 pub mod event;
 pub mod field;

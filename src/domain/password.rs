@@ -22,9 +22,7 @@ pub fn policy_problem(username: &str, password: &str) -> Option<&'static str> {
 pub fn username_problem(username: &str) -> Option<&'static str> {
     let ok = (3..=32).contains(&username.len())
         && username.starts_with(|c: char| c.is_ascii_lowercase())
-        && username
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+        && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
     (!ok).then_some("Tên đăng nhập gồm 3–32 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang, bắt đầu bằng chữ.")
 }
 

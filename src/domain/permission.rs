@@ -72,17 +72,9 @@ impl Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource<'a> {
     None,
-    ChangeRequest {
-        author: &'a str,
-        reviewers: &'a [String],
-        approver: Option<&'a str>,
-    },
-    Audit {
-        team: &'a [String],
-    },
-    CorrectiveAction {
-        owner: &'a str,
-    },
+    ChangeRequest { author: &'a str, reviewers: &'a [String], approver: Option<&'a str> },
+    Audit { team: &'a [String] },
+    CorrectiveAction { owner: &'a str },
 }
 
 /// Why an action was refused: a stable code and a message for the user.
@@ -97,10 +89,7 @@ const fn deny(code: &'static str, message: &'static str) -> Result<(), Denied> {
 }
 
 fn role_not_allowed() -> Result<(), Denied> {
-    deny(
-        "forbidden",
-        "Vai trò của bạn không được phép thực hiện thao tác này.",
-    )
+    deny("forbidden", "Vai trò của bạn không được phép thực hiện thao tác này.")
 }
 
 fn require(ok: bool) -> Result<(), Denied> {
@@ -119,39 +108,23 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource<'_>) -> Resul
         Action::PlanAudit => require(actor.any(&[Auditor, Secretary])),
         Action::ManageNonconformities => require(actor.any(&[Secretary, Auditor])),
         Action::ReviewChange => match resource {
-            Resource::ChangeRequest {
-                author, reviewers, ..
-            } => {
+            Resource::ChangeRequest { author, reviewers, .. } => {
                 if author == actor.username {
-                    deny(
-                        "author_cannot_review",
-                        "Người soạn thảo không tự xem xét thay đổi của mình.",
-                    )
+                    deny("author_cannot_review", "Người soạn thảo không tự xem xét thay đổi của mình.")
                 } else if reviewers.contains(&actor.username) {
                     Ok(())
                 } else {
-                    deny(
-                        "not_a_reviewer",
-                        "Bạn không có tên trong danh sách người xem xét.",
-                    )
+                    deny("not_a_reviewer", "Bạn không có tên trong danh sách người xem xét.")
                 }
             }
             _ => role_not_allowed(),
         },
         Action::ApproveChange => match resource {
-            Resource::ChangeRequest {
-                author, approver, ..
-            } => {
+            Resource::ChangeRequest { author, approver, .. } => {
                 if author == actor.username {
-                    deny(
-                        "author_cannot_approve",
-                        "Người soạn thảo không được tự phê duyệt thay đổi của mình.",
-                    )
+                    deny("author_cannot_approve", "Người soạn thảo không được tự phê duyệt thay đổi của mình.")
                 } else if !actor.has(Approver) || approver != Some(actor.username.as_str()) {
-                    deny(
-                        "not_the_approver",
-                        "Bạn không phải người phê duyệt được chỉ định.",
-                    )
+                    deny("not_the_approver", "Bạn không phải người phê duyệt được chỉ định.")
                 } else {
                     Ok(())
                 }
@@ -159,22 +132,14 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource<'_>) -> Resul
             _ => role_not_allowed(),
         },
         Action::RecordFinding => match resource {
-            Resource::Audit { team } if actor.has(Auditor) && team.contains(&actor.username) => {
-                Ok(())
-            }
-            _ => deny(
-                "not_on_audit_team",
-                "Chỉ đánh giá viên trong đoàn đánh giá mới ghi nhận phát hiện.",
-            ),
+            Resource::Audit { team } if actor.has(Auditor) && team.contains(&actor.username) => Ok(()),
+            _ => deny("not_on_audit_team", "Chỉ đánh giá viên trong đoàn đánh giá mới ghi nhận phát hiện."),
         },
         Action::VerifyCorrectiveAction => match resource {
-            Resource::CorrectiveAction { owner } if owner == actor.username => deny(
-                "owner_cannot_verify",
-                "Người thực hiện hành động không tự xác nhận hiệu lực của nó.",
-            ),
-            Resource::CorrectiveAction { .. } => {
-                require(actor.any(&[Secretary, Auditor, Approver]))
+            Resource::CorrectiveAction { owner } if owner == actor.username => {
+                deny("owner_cannot_verify", "Người thực hiện hành động không tự xác nhận hiệu lực của nó.")
             }
+            Resource::CorrectiveAction { .. } => require(actor.any(&[Secretary, Auditor, Approver])),
             _ => role_not_allowed(),
         },
     }
@@ -185,27 +150,18 @@ mod tests {
     use super::*;
 
     fn actor(role: Role) -> Actor {
-        Actor {
-            username: "u".into(),
-            display_name: "U".into(),
-            roles: vec![role],
-            fields: vec![],
-        }
+        Actor { username: "u".into(), display_name: "U".into(), roles: vec![role], fields: vec![] }
     }
 
     /// The resource each action is tried on: one where the actor is involved in the right way
     /// (named reviewer, named approver, on the team, not the owner).
     fn involved(action: Action, names: &[String]) -> Resource<'_> {
         match action {
-            Action::ReviewChange | Action::ApproveChange => Resource::ChangeRequest {
-                author: "secretary",
-                reviewers: names,
-                approver: Some("u"),
-            },
+            Action::ReviewChange | Action::ApproveChange => {
+                Resource::ChangeRequest { author: "secretary", reviewers: names, approver: Some("u") }
+            }
             Action::RecordFinding => Resource::Audit { team: names },
-            Action::VerifyCorrectiveAction => Resource::CorrectiveAction {
-                owner: "someone-else",
-            },
+            Action::VerifyCorrectiveAction => Resource::CorrectiveAction { owner: "someone-else" },
             _ => Resource::None,
         }
     }
@@ -217,42 +173,12 @@ mod tests {
         // Columns follow Action::ALL.
         let table: [(Role, [bool; 12]); 6] = [
             //           read  ack   dash  users events docs review approve audit finding nc    verify
-            (
-                Staff,
-                [
-                    true, true, true, false, false, false, true, false, false, false, false, false,
-                ],
-            ),
-            (
-                Secretary,
-                [
-                    true, true, true, false, false, true, true, false, true, false, true, true,
-                ],
-            ),
-            (
-                Reviewer,
-                [
-                    true, true, true, false, false, false, true, false, false, false, false, false,
-                ],
-            ),
-            (
-                Approver,
-                [
-                    true, true, true, false, false, false, true, true, false, false, false, true,
-                ],
-            ),
-            (
-                Auditor,
-                [
-                    true, true, true, false, true, false, true, false, true, true, true, true,
-                ],
-            ),
-            (
-                Admin,
-                [
-                    true, true, true, true, true, false, true, false, false, false, false, false,
-                ],
-            ),
+            (Staff, [true, true, true, false, false, false, true, false, false, false, false, false]),
+            (Secretary, [true, true, true, false, false, true, true, false, true, false, true, true]),
+            (Reviewer, [true, true, true, false, false, false, true, false, false, false, false, false]),
+            (Approver, [true, true, true, false, false, false, true, true, false, false, false, true]),
+            (Auditor, [true, true, true, false, true, false, true, false, true, true, true, true]),
+            (Admin, [true, true, true, true, true, false, true, false, false, false, false, false]),
         ];
         let names = vec!["u".to_owned()];
         for (role, expected) in table {
@@ -268,69 +194,29 @@ mod tests {
     #[test]
     fn involvement_rules() {
         let names = vec!["u".to_owned()];
-        let secretary = Actor {
-            username: "secretary".into(),
-            roles: vec![Role::Secretary, Role::Approver],
-            ..actor(Role::Staff)
-        };
-        let own = Resource::ChangeRequest {
-            author: "secretary",
-            reviewers: &names,
-            approver: Some("secretary"),
-        };
-        assert_eq!(
-            authorize(&secretary, Action::ApproveChange, own)
-                .unwrap_err()
-                .code,
-            "author_cannot_approve"
-        );
-        assert_eq!(
-            authorize(&secretary, Action::ReviewChange, own)
-                .unwrap_err()
-                .code,
-            "author_cannot_review"
-        );
+        let secretary =
+            Actor { username: "secretary".into(), roles: vec![Role::Secretary, Role::Approver], ..actor(Role::Staff) };
+        let own = Resource::ChangeRequest { author: "secretary", reviewers: &names, approver: Some("secretary") };
+        assert_eq!(authorize(&secretary, Action::ApproveChange, own).unwrap_err().code, "author_cannot_approve");
+        assert_eq!(authorize(&secretary, Action::ReviewChange, own).unwrap_err().code, "author_cannot_review");
 
         let approver = actor(Role::Approver);
-        let other = Resource::ChangeRequest {
-            author: "secretary",
-            reviewers: &names,
-            approver: Some("boss"),
-        };
+        let other = Resource::ChangeRequest { author: "secretary", reviewers: &names, approver: Some("boss") };
+        assert_eq!(authorize(&approver, Action::ApproveChange, other).unwrap_err().code, "not_the_approver");
+        let not_named = Resource::ChangeRequest { author: "secretary", reviewers: &[], approver: None };
         assert_eq!(
-            authorize(&approver, Action::ApproveChange, other)
-                .unwrap_err()
-                .code,
-            "not_the_approver"
-        );
-        let not_named = Resource::ChangeRequest {
-            author: "secretary",
-            reviewers: &[],
-            approver: None,
-        };
-        assert_eq!(
-            authorize(&actor(Role::Reviewer), Action::ReviewChange, not_named)
-                .unwrap_err()
-                .code,
+            authorize(&actor(Role::Reviewer), Action::ReviewChange, not_named).unwrap_err().code,
             "not_a_reviewer"
         );
 
         let auditor = actor(Role::Auditor);
         let own_action = Resource::CorrectiveAction { owner: "u" };
         assert_eq!(
-            authorize(&auditor, Action::VerifyCorrectiveAction, own_action)
-                .unwrap_err()
-                .code,
+            authorize(&auditor, Action::VerifyCorrectiveAction, own_action).unwrap_err().code,
             "owner_cannot_verify"
         );
         assert_eq!(
-            authorize(
-                &auditor,
-                Action::RecordFinding,
-                Resource::Audit { team: &[] }
-            )
-            .unwrap_err()
-            .code,
+            authorize(&auditor, Action::RecordFinding, Resource::Audit { team: &[] }).unwrap_err().code,
             "not_on_audit_team"
         );
     }

@@ -62,18 +62,9 @@ mod tests {
     #[test]
     fn older_revisions_are_superseded_and_retired_ones_obsolete() {
         use RevisionStanding::*;
-        assert_eq!(
-            RevisionStanding::of(2, 2, ProcedureStatus::Effective),
-            Current
-        );
-        assert_eq!(
-            RevisionStanding::of(1, 2, ProcedureStatus::Effective),
-            Superseded
-        );
-        assert_eq!(
-            RevisionStanding::of(2, 2, ProcedureStatus::Obsolete),
-            Obsolete
-        );
+        assert_eq!(RevisionStanding::of(2, 2, ProcedureStatus::Effective), Current);
+        assert_eq!(RevisionStanding::of(1, 2, ProcedureStatus::Effective), Superseded);
+        assert_eq!(RevisionStanding::of(2, 2, ProcedureStatus::Obsolete), Obsolete);
     }
 
     #[test]

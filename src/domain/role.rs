@@ -20,14 +20,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Staff,
-        Role::Secretary,
-        Role::Reviewer,
-        Role::Approver,
-        Role::Auditor,
-        Role::Admin,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Staff, Role::Secretary, Role::Reviewer, Role::Approver, Role::Auditor, Role::Admin];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -16,8 +16,7 @@ pub async fn login(
 ) -> AppResult<HttpResponse> {
     let LoginRequest { username, password } = body.into_inner();
     let address = req.peer_addr().map(|a| a.ip());
-    let issued =
-        blocking(move || auth::login(&state.services, &username, &password, address)).await?;
+    let issued = blocking(move || auth::login(&state.services, &username, &password, address)).await?;
     Ok(HttpResponse::Ok().json(LoginResponse {
         token: issued.token,
         expires_at: issued.expires_at,
@@ -26,11 +25,7 @@ pub async fn login(
 }
 
 /// Revokes the token the request carries.
-pub async fn logout(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    _user: CurrentUser,
-) -> AppResult<HttpResponse> {
+pub async fn logout(req: HttpRequest, state: web::Data<AppState>, _user: CurrentUser) -> AppResult<HttpResponse> {
     let token = token_of(&req).unwrap_or_default();
     blocking(move || auth::logout(&state.services, &token)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"status": "signed_out"})))
@@ -39,7 +34,6 @@ pub async fn logout(
 pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
     let username = user.0.username;
     let record = blocking(move || Ok(state.services.users.user(&username)?)).await?;
-    let record = record
-        .ok_or_else(|| AppError::unauthorized("invalid_token", "Tài khoản không còn tồn tại."))?;
+    let record = record.ok_or_else(|| AppError::unauthorized("invalid_token", "Tài khoản không còn tồn tại."))?;
     Ok(HttpResponse::Ok().json(UserDto::from(record)))
 }

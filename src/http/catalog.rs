@@ -65,10 +65,11 @@ pub async fn revision(
 ) -> AppResult<HttpResponse> {
     may_read(&user)?;
     let (code, revision) = path.into_inner();
-    let number: i32 =
-        revision.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
-            AppError::not_found("revision_not_found", "Lần ban hành không hợp lệ.")
-        })?;
+    let number: i32 = revision
+        .parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| AppError::not_found("revision_not_found", "Lần ban hành không hợp lệ."))?;
     let view = blocking(move || catalog::at_revision(&state.services, &code, number)).await?;
     Ok(HttpResponse::Ok().json(ProcedureDto::from(view)))
 }

@@ -7,9 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{ProcedureKind, ProcedureStatus};
 use crate::error::{AppError, AppResult};
 use crate::service::catalog::ProcedureView;
-use crate::service::ports::{
-    FieldCount, ProcedureFilter, ProcedureRecord, RevisionRecord, UserRecord,
-};
+use crate::service::ports::{FieldCount, ProcedureFilter, ProcedureRecord, RevisionRecord, UserRecord};
 
 /// `{"items": [...], "total": N}`
 #[derive(Serialize)]
@@ -31,10 +29,7 @@ impl Page {
         let limit = self.limit.unwrap_or(50);
         let offset = self.offset.unwrap_or(0);
         if limit < 1 || offset < 0 {
-            return Err(AppError::bad_request(
-                "invalid_query",
-                "limit phải ≥ 1 và offset phải ≥ 0.",
-            ));
+            return Err(AppError::bad_request("invalid_query", "limit phải ≥ 1 và offset phải ≥ 0."));
         }
         Ok((limit.min(500), offset))
     }
@@ -47,31 +42,27 @@ pub struct ProcedureQuery {
     pub kind: Option<String>,
     pub status: Option<String>,
     pub q: Option<String>,
+    /// Only procedures whose periodic review is due (an addition to API.md).
+    pub due_for_review: Option<bool>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
 
 impl ProcedureQuery {
     pub fn filter(&self) -> AppResult<ProcedureFilter> {
-        let (limit, offset) = Page {
-            limit: self.limit,
-            offset: self.offset,
-        }
-        .bounds()?;
-        let kind = match self.kind.as_deref() {
-            None | Some("") => None,
-            Some(k) => Some(ProcedureKind::parse(k).ok_or_else(|| {
-                AppError::bad_request("invalid_query", "kind phải là mandatory hoặc operational.")
-            })?),
-        };
+        let (limit, offset) = Page { limit: self.limit, offset: self.offset }.bounds()?;
+        let kind =
+            match self.kind.as_deref() {
+                None | Some("") => None,
+                Some(k) => Some(ProcedureKind::parse(k).ok_or_else(|| {
+                    AppError::bad_request("invalid_query", "kind phải là mandatory hoặc operational.")
+                })?),
+            };
         let status = match self.status.as_deref() {
             None | Some("") | Some("effective") => Some(ProcedureStatus::Effective),
             Some("all") => None,
             Some(s) => Some(ProcedureStatus::parse(s).ok_or_else(|| {
-                AppError::bad_request(
-                    "invalid_query",
-                    "status phải là effective, obsolete hoặc all.",
-                )
+                AppError::bad_request("invalid_query", "status phải là effective, obsolete hoặc all.")
             })?),
         };
         let field = self.field.clone().filter(|f| !f.is_empty());
@@ -80,6 +71,7 @@ impl ProcedureQuery {
             kind,
             status,
             text: self.q.clone(),
+            review_due_by: self.due_for_review.filter(|d| *d).map(|_| chrono::Utc::now().date_naive()),
             limit,
             offset,
         })
@@ -142,14 +134,10 @@ pub struct Approval {
 }
 
 pub fn approvals(r: &RevisionRecord) -> Vec<Approval> {
-    [
-        ("prepared", &r.prepared_by),
-        ("reviewed", &r.reviewed_by),
-        ("approved", &r.approved_by),
-    ]
-    .into_iter()
-    .filter_map(|(step, by)| by.clone().map(|by| Approval { step, by }))
-    .collect()
+    [("prepared", &r.prepared_by), ("reviewed", &r.reviewed_by), ("approved", &r.approved_by)]
+        .into_iter()
+        .filter_map(|(step, by)| by.clone().map(|by| Approval { step, by }))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -241,13 +229,7 @@ pub struct UserDto {
 
 impl From<UserRecord> for UserDto {
     fn from(u: UserRecord) -> Self {
-        Self {
-            username: u.username,
-            display_name: u.display_name,
-            roles: u.roles,
-            fields: u.fields,
-            active: u.active,
-        }
+        Self { username: u.username, display_name: u.display_name, roles: u.roles, fields: u.fields, active: u.active }
     }
 }
 

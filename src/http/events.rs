@@ -26,39 +26,20 @@ pub struct EventQuery {
 impl EventQuery {
     /// A query by entity (`type` or `type:id`) and actor only.
     pub fn from_parts(entity: Option<String>, actor: Option<String>) -> Self {
-        Self {
-            entity,
-            entity_type: None,
-            entity_id: None,
-            actor,
-            limit: None,
-            offset: None,
-        }
+        Self { entity, entity_type: None, entity_id: None, actor, limit: None, offset: None }
     }
 
     pub fn filter(self) -> AppResult<EventFilter> {
-        let (limit, offset) = Page {
-            limit: self.limit,
-            offset: self.offset,
-        }
-        .bounds()?;
+        let (limit, offset) = Page { limit: self.limit, offset: self.offset }.bounds()?;
         let (mut entity_type, mut entity_id) = (self.entity_type, self.entity_id);
         if let Some(entity) = self.entity.filter(|e| !e.is_empty()) {
             match entity.split_once(':') {
-                Some((t, id)) => {
-                    (entity_type, entity_id) = (Some(t.to_owned()), Some(id.to_owned()))
-                }
+                Some((t, id)) => (entity_type, entity_id) = (Some(t.to_owned()), Some(id.to_owned())),
                 None => entity_type = Some(entity),
             }
         }
         let actor = self.actor.filter(|a| !a.is_empty());
-        Ok(EventFilter {
-            entity_type,
-            entity_id,
-            actor,
-            limit,
-            offset,
-        })
+        Ok(EventFilter { entity_type, entity_id, actor, limit, offset })
     }
 }
 

@@ -33,9 +33,9 @@ impl FromRequest for CurrentUser {
         let token = token_of(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
-            let token = token.filter(|t| !t.is_empty()).ok_or_else(|| {
-                AppError::unauthorized("missing_token", "Bạn cần đăng nhập để tiếp tục.")
-            })?;
+            let token = token
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| AppError::unauthorized("missing_token", "Bạn cần đăng nhập để tiếp tục."))?;
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
             let actor = blocking(move || auth::authenticate(&state.services, &token)).await?;
             Ok(CurrentUser(actor))

@@ -3,10 +3,14 @@
 
 mod auth;
 mod catalog;
+mod changes;
+mod changes_dto;
+mod document_control;
 pub mod dto;
 pub mod error;
 pub mod events;
 pub mod extract;
+mod legal;
 mod users;
 
 use actix_web::{HttpResponse, web};
@@ -27,14 +31,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/fields", web::get().to(catalog::fields))
             .route("/procedures", web::get().to(catalog::procedures))
             .route("/procedures/{code}", web::get().to(catalog::procedure))
-            .route(
-                "/procedures/{code}/revisions",
-                web::get().to(catalog::revisions),
-            )
-            .route(
-                "/procedures/{code}/revisions/{revision}",
-                web::get().to(catalog::revision),
-            )
+            .route("/procedures/{code}/revisions", web::get().to(catalog::revisions))
+            .route("/procedures/{code}/revisions/{revision}", web::get().to(catalog::revision))
+            .route("/procedures/{code}/diff", web::get().to(document_control::diff))
+            .route("/procedures/{code}/acknowledge", web::post().to(document_control::acknowledge))
+            .route("/procedures/{code}/acknowledgements", web::get().to(document_control::acknowledgements))
+            .route("/procedures/{code}/periodic-review", web::post().to(document_control::periodic_review))
+            .route("/review-due", web::get().to(document_control::review_due))
+            .route("/flagged-for-review", web::get().to(document_control::flagged))
+            .route("/legal-bases", web::get().to(legal::list))
+            .route("/legal-bases", web::post().to(legal::create))
+            .route("/legal-bases/{key}/supersede", web::post().to(legal::supersede))
+            .route("/change-requests", web::get().to(changes::list))
+            .route("/change-requests", web::post().to(changes::create))
+            .route("/change-requests/{id}", web::get().to(changes::get))
+            .route("/change-requests/{id}/content", web::put().to(changes::content))
+            .route("/change-requests/{id}/submit", web::post().to(changes::submit))
+            .route("/change-requests/{id}/reviews", web::post().to(changes::review))
+            .route("/change-requests/{id}/approve", web::post().to(changes::approve))
+            .route("/change-requests/{id}/reject", web::post().to(changes::reject))
+            .route("/change-requests/{id}/withdraw", web::post().to(changes::withdraw))
+            .route("/change-requests/{id}/publish", web::post().to(changes::publish))
             .default_service(web::to(not_found)),
     );
 }
@@ -44,15 +61,10 @@ async fn healthz() -> HttpResponse {
 }
 
 pub async fn not_found() -> AppResult<HttpResponse> {
-    Err(AppError::not_found(
-        "not_found",
-        "Không tìm thấy địa chỉ này.",
-    ))
+    Err(AppError::not_found("not_found", "Không tìm thấy địa chỉ này."))
 }
 
 /// Runs blocking work (database, git, argon2) off the actix worker threads.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> AppResult<T> + Send + 'static,
-) -> AppResult<T> {
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
     web::block(f).await.map_err(AppError::internal)?
 }

@@ -47,22 +47,9 @@ pub async fn create(
     user: CurrentUser,
     body: web::Json<CreateUser>,
 ) -> AppResult<HttpResponse> {
-    let CreateUser {
-        username,
-        display_name,
-        password,
-        roles,
-        fields,
-    } = body.into_inner();
-    let new = NewUser {
-        username,
-        display_name,
-        password,
-        roles,
-        fields,
-    };
-    let created =
-        blocking(move || users::create(&state.services, Operator::Admin(&user.0), new)).await?;
+    let CreateUser { username, display_name, password, roles, fields } = body.into_inner();
+    let new = NewUser { username, display_name, password, roles, fields };
+    let created = blocking(move || users::create(&state.services, Operator::Admin(&user.0), new)).await?;
     Ok(HttpResponse::Created().json(UserDto::from(created)))
 }
 
@@ -72,19 +59,8 @@ pub async fn update(
     username: web::Path<String>,
     body: web::Json<UpdateUser>,
 ) -> AppResult<HttpResponse> {
-    let UpdateUser {
-        display_name,
-        roles,
-        fields,
-        active,
-        password,
-    } = body.into_inner();
-    let change = UserChange {
-        display_name,
-        roles,
-        fields,
-        active,
-    };
+    let UpdateUser { display_name, roles, fields, active, password } = body.into_inner();
+    let change = UserChange { display_name, roles, fields, active };
     let username = username.into_inner();
     let updated = blocking(move || {
         let s = &state.services;

@@ -26,10 +26,7 @@ pub fn split_front_matter(text: &str) -> Result<(&str, &str, usize), ParseError>
         line: 1,
         message: "thiếu phần thông tin đầu tệp (front matter) giữa hai dòng ---".into(),
     };
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-        .ok_or_else(missing)?;
+    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")).ok_or_else(missing)?;
     let mut offset = 0;
     for (index, line) in rest.split_inclusive('\n').enumerate() {
         if line.trim_end() == "---" {
@@ -40,10 +37,7 @@ pub fn split_front_matter(text: &str) -> Result<(&str, &str, usize), ParseError>
         }
         offset += line.len();
     }
-    Err(ParseError {
-        line: 1,
-        message: "phần front matter không có dòng --- đóng".into(),
-    })
+    Err(ParseError { line: 1, message: "phần front matter không có dòng --- đóng".into() })
 }
 
 /// Parses a whole procedure file. YAML errors carry the line in the file, not in the YAML block.
@@ -53,11 +47,23 @@ pub fn parse_document(text: &str) -> Result<ProcedureDocument, ParseError> {
         line: e.location().map_or(2, |l| l.line() as usize + 1),
         message: format!("front matter không hợp lệ: {}", first_line(&e.to_string())),
     })?;
-    Ok(ProcedureDocument {
-        front,
-        body: body.to_owned(),
-        body_line,
-    })
+    Ok(ProcedureDocument { front, body: body.to_owned(), body_line })
+}
+
+/// Sets top-level front matter keys to the given YAML scalars, keeping every other line as it
+/// was (comments, order, formatting): the system writes `revision` and `effective_date` on publish.
+pub fn set_front_matter_values(text: &str, values: &[(&str, String)]) -> Result<String, ParseError> {
+    let (yaml, body, _) = split_front_matter(text)?;
+    let mut lines: Vec<String> = yaml.lines().map(str::to_owned).collect();
+    for (key, value) in values {
+        let prefix = format!("{key}:");
+        let line = format!("{key}: {value}");
+        match lines.iter_mut().find(|l| l.starts_with(&prefix)) {
+            Some(existing) => *existing = line,
+            None => lines.push(line),
+        }
+    }
+    Ok(format!("---\n{}\n---\n{body}", lines.join("\n")))
 }
 
 fn first_line(s: &str) -> &str {
@@ -74,10 +80,7 @@ mod tests {
     fn splits_and_types_the_front_matter() {
         let doc = parse_document(FILE).unwrap();
         assert_eq!(doc.front.code, "QT-HTI-01");
-        assert_eq!(
-            doc.front.processing_time.unwrap().note.as_deref(),
-            Some("Trong ngày")
-        );
+        assert_eq!(doc.front.processing_time.unwrap().note.as_deref(), Some("Trong ngày"));
         assert_eq!(doc.body, "## 1. Mục đích\n");
         assert_eq!(doc.body_line, 15);
     }
@@ -95,6 +98,18 @@ mod tests {
         let text = FILE.replace("revision: 1", "revision: một");
         let err = parse_document(&text).unwrap_err();
         assert_eq!(err.line, 6, "{}", err.message);
+    }
+
+    #[test]
+    fn sets_system_keys_and_keeps_the_rest() {
+        let text = FILE.replace("revision: 1\n", "revision: 1 # lần ban hành\n");
+        let out = set_front_matter_values(&text, &[("revision", "2".into()), ("effective_date", "2026-12-01".into())])
+            .unwrap();
+        let doc = parse_document(&out).unwrap();
+        assert_eq!(doc.front.revision, 2);
+        assert_eq!(doc.front.effective_date.to_string(), "2026-12-01");
+        assert_eq!(doc.body, "## 1. Mục đích\n");
+        assert!(out.contains("owner: Công chức Tư pháp - Hộ tịch\n"));
     }
 
     #[test]

@@ -68,9 +68,7 @@ fn line_of(starts: &[usize], offset: usize) -> usize {
 
 /// Builds the outline of a Markdown body.
 pub fn outline(markdown: &str) -> Outline {
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(markdown.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
+    let starts: Vec<usize> = std::iter::once(0).chain(markdown.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let mut blocks = Vec::new();
     let mut depth = 0usize;
     let mut heading: Option<Heading> = None;
@@ -82,30 +80,16 @@ pub fn outline(markdown: &str) -> Outline {
         let line = line_of(&starts, range.start);
         match event {
             Event::Start(Tag::Heading { level, .. }) if depth == 0 => {
-                heading = Some(Heading {
-                    level: level as u8,
-                    text: String::new(),
-                    line,
-                });
+                heading = Some(Heading { level: level as u8, text: String::new(), line });
             }
             Event::End(TagEnd::Heading(_)) if depth == 0 => {
                 if let Some(h) = heading.take() {
-                    blocks.push(Block::Heading(Heading {
-                        text: h.text.trim().to_owned(),
-                        ..h
-                    }));
+                    blocks.push(Block::Heading(Heading { text: h.text.trim().to_owned(), ..h }));
                 }
             }
             Event::Start(Tag::Table(_)) if depth == 0 => {
-                let empty = TableRow {
-                    cells: vec![],
-                    line,
-                };
-                table = Some(StepTable {
-                    header: empty,
-                    rows: vec![],
-                    line,
-                });
+                let empty = TableRow { cells: vec![], line };
+                table = Some(StepTable { header: empty, rows: vec![], line });
                 depth += 1;
             }
             Event::End(TagEnd::Table) if depth == 1 && table.is_some() => {
@@ -113,10 +97,7 @@ pub fn outline(markdown: &str) -> Outline {
                 blocks.extend(table.take().map(Block::Table));
             }
             Event::Start(Tag::TableHead | Tag::TableRow) if table.is_some() => {
-                row = Some(TableRow {
-                    cells: vec![],
-                    line,
-                });
+                row = Some(TableRow { cells: vec![], line });
             }
             Event::End(TagEnd::TableHead) if table.is_some() => {
                 if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
@@ -171,19 +152,8 @@ mod tests {
     #[test]
     fn finds_headings_with_lines() {
         let o = outline(BODY);
-        let hs: Vec<_> = o
-            .headings()
-            .map(|h| (h.level, h.text.as_str(), h.line))
-            .collect();
-        assert_eq!(
-            hs,
-            [
-                (2, "1. Mục đích", 1),
-                (2, "5. Nội dung", 5),
-                (3, "5.7 Quy trình", 6),
-                (2, "6. Biểu mẫu", 13)
-            ]
-        );
+        let hs: Vec<_> = o.headings().map(|h| (h.level, h.text.as_str(), h.line)).collect();
+        assert_eq!(hs, [(2, "1. Mục đích", 1), (2, "5. Nội dung", 5), (3, "5.7 Quy trình", 6), (2, "6. Biểu mẫu", 13)]);
     }
 
     #[test]

@@ -42,11 +42,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             if attr != "style" {
                 return Some(value.into());
             }
-            matches!(
-                value,
-                "text-align: left" | "text-align: center" | "text-align: right"
-            )
-            .then(|| value.into())
+            matches!(value, "text-align: left" | "text-align: center" | "text-align: right").then(|| value.into())
         });
     b
 });
@@ -105,23 +101,14 @@ mod tests {
     #[test]
     fn duplicate_headings_get_distinct_anchors() {
         let html = render_html("### Ghi chú\n\n### Ghi chú\n");
-        assert!(
-            html.contains("id=\"ghi-chu\"") && html.contains("id=\"ghi-chu-2\""),
-            "{html}"
-        );
+        assert!(html.contains("id=\"ghi-chu\"") && html.contains("id=\"ghi-chu-2\""), "{html}");
     }
 
     #[test]
     fn tables_keep_alignment_and_nothing_else() {
         let html = render_html("| a | b |\n|:-|-:|\n| 1 | 2 |\n");
-        assert!(
-            html.contains("<th style=\"text-align: left\">a</th>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<td style=\"text-align: right\">2</td>"),
-            "{html}"
-        );
+        assert!(html.contains("<th style=\"text-align: left\">a</th>"), "{html}");
+        assert!(html.contains("<td style=\"text-align: right\">2</td>"), "{html}");
         let html = render_html("<td style=\"background:url(x)\">z</td>");
         assert!(!html.contains("background"), "{html}");
     }

@@ -34,9 +34,7 @@ fn parse_roles(names: &[String]) -> AppResult<Vec<Role>> {
     names
         .iter()
         .map(|n| {
-            Role::parse(n).ok_or_else(|| {
-                AppError::unprocessable("invalid_role", format!("Vai trò {n} không hợp lệ."))
-            })
+            Role::parse(n).ok_or_else(|| AppError::unprocessable("invalid_role", format!("Vai trò {n} không hợp lệ.")))
         })
         .collect()
 }
@@ -46,21 +44,14 @@ async fn form(reader: &Reader, user: Option<&UserRecord>) -> AppResult<UserForm>
     let state = reader.state.clone();
     let all_fields = blocking(move || Ok(state.services.index.fields()?)).await?;
     let lang = reader.lang.code();
-    let roles = user
-        .map(|u| u.roles.clone())
-        .unwrap_or_else(|| vec![Role::Staff]);
+    let roles = user.map(|u| u.roles.clone()).unwrap_or_else(|| vec![Role::Staff]);
     let fields = user.map(|u| u.fields.clone()).unwrap_or_default();
     Ok(UserForm {
-        action: user.map_or("/admin/users".into(), |u| {
-            format!("/admin/users/{}", u.username)
-        }),
+        action: user.map_or("/admin/users".into(), |u| format!("/admin/users/{}", u.username)),
         creating: user.is_none(),
         username: user.map(|u| u.username.clone()).unwrap_or_default(),
         display_name: user.map(|u| u.display_name.clone()).unwrap_or_default(),
-        roles: Role::ALL
-            .into_iter()
-            .map(|r| (r, roles.contains(&r)))
-            .collect(),
+        roles: Role::ALL.into_iter().map(|r| (r, roles.contains(&r))).collect(),
         fields: all_fields
             .into_iter()
             .map(|f| {
@@ -75,10 +66,7 @@ async fn form(reader: &Reader, user: Option<&UserRecord>) -> AppResult<UserForm>
 
 /// Puts a refused change's message next to the form field it concerns.
 fn errors_for(reader: &Reader, e: &AppError) -> FormErrors {
-    let message = reader
-        .tr()
-        .find(&format!("error.{}", e.code))
-        .map_or(e.message.clone(), str::to_owned);
+    let message = reader.tr().find(&format!("error.{}", e.code)).map_or(e.message.clone(), str::to_owned);
     let mut errors = FormErrors::default();
     let slot = match e.code.as_ref() {
         "invalid_username" | "username_taken" => &mut errors.username,
@@ -106,8 +94,7 @@ fn refill(form: &mut UserForm, body: &UserFormBody) {
 }
 
 fn form_status(e: &AppError) -> Option<StatusCode> {
-    matches!(e.kind, ErrorKind::Unprocessable | ErrorKind::Conflict)
-        .then(|| actix_web::ResponseError::status_code(e))
+    matches!(e.kind, ErrorKind::Unprocessable | ErrorKind::Conflict).then(|| actix_web::ResponseError::status_code(e))
 }
 
 pub async fn users(reader: Reader) -> AppResult<HttpResponse> {
@@ -115,11 +102,7 @@ pub async fn users(reader: Reader) -> AppResult<HttpResponse> {
     let state = reader.state.clone();
     let all = blocking(move || Ok(state.services.users.users()?)).await?;
     let form = form(&reader, None).await?;
-    super::html(&AdminUsersPage {
-        c: reader.chrome(),
-        users: all,
-        form,
-    })
+    super::html(&AdminUsersPage { c: reader.chrome(), users: all, form })
 }
 
 pub async fn create_user(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
@@ -136,10 +119,7 @@ pub async fn create_user(reader: Reader, body: web::Bytes) -> AppResult<HttpResp
     let state = reader.state.clone();
     let actor = reader.actor.clone();
     match blocking(move || users::create(&state.services, Operator::Admin(&actor), new)).await {
-        Ok(created) => Ok(see_other(&format!(
-            "/admin/users/{}?saved=1",
-            created.username
-        ))),
+        Ok(created) => Ok(see_other(&format!("/admin/users/{}?saved=1", created.username))),
         Err(e) => {
             let Some(status) = form_status(&e) else {
                 return Err(e);
@@ -149,14 +129,7 @@ pub async fn create_user(reader: Reader, body: web::Bytes) -> AppResult<HttpResp
             form.errors = errors_for(&reader, &e);
             let state = reader.state.clone();
             let all = blocking(move || Ok(state.services.users.users()?)).await?;
-            super::html_with(
-                status,
-                &AdminUsersPage {
-                    c: reader.chrome(),
-                    users: all,
-                    form,
-                },
-            )
+            super::html_with(status, &AdminUsersPage { c: reader.chrome(), users: all, form })
         }
     }
 }
@@ -187,18 +160,10 @@ pub async fn user(
     let record = load_user(&reader, username.into_inner()).await?;
     let form = form(&reader, Some(&record)).await?;
     let notice = query.saved.as_ref().map(|_| reader.tr().get("admin.saved"));
-    super::html(&AdminUserPage {
-        c: reader.chrome(),
-        form,
-        notice,
-    })
+    super::html(&AdminUserPage { c: reader.chrome(), form, notice })
 }
 
-pub async fn update_user(
-    reader: Reader,
-    username: web::Path<String>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
+pub async fn update_user(reader: Reader, username: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
     authorize(&reader.actor, Action::ManageUsers, Resource::None)?;
     let body = parse_form(&body)?;
     reader.check_csrf(&body.csrf)?;
@@ -229,22 +194,13 @@ pub async fn update_user(
             let mut form = form(&reader, Some(&record)).await?;
             refill(&mut form, &body);
             form.errors = errors_for(&reader, &e);
-            super::html_with(
-                status,
-                &AdminUserPage {
-                    c: reader.chrome(),
-                    form,
-                    notice: None,
-                },
-            )
+            super::html_with(status, &AdminUserPage { c: reader.chrome(), form, notice: None })
         }
     }
 }
 
 fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", location.to_owned()))
-        .finish()
+    HttpResponse::SeeOther().insert_header(("Location", location.to_owned())).finish()
 }
 
 #[derive(Deserialize)]
@@ -257,19 +213,9 @@ pub async fn events(reader: Reader, query: web::Query<EventsQuery>) -> AppResult
     authorize(&reader.actor, Action::ReadEvents, Resource::None)?;
     let EventsQuery { entity, actor } = query.into_inner();
     let (entity, actor) = (entity.unwrap_or_default(), actor.unwrap_or_default());
-    let query =
-        crate::http::events::EventQuery::from_parts(Some(entity.clone()), Some(actor.clone()));
-    let filter: EventFilter = EventFilter {
-        limit: 200,
-        ..query.filter()?
-    };
+    let query = crate::http::events::EventQuery::from_parts(Some(entity.clone()), Some(actor.clone()));
+    let filter: EventFilter = EventFilter { limit: 200, ..query.filter()? };
     let state = reader.state.clone();
     let (events, total) = blocking(move || Ok(state.services.events.events(&filter)?)).await?;
-    super::html(&AdminEventsPage {
-        c: reader.chrome(),
-        events,
-        total,
-        entity,
-        actor,
-    })
+    super::html(&AdminEventsPage { c: reader.chrome(), events, total, entity, actor })
 }

@@ -11,8 +11,7 @@ struct Static;
 
 pub async fn serve(path: web::Path<String>) -> AppResult<HttpResponse> {
     let path = path.into_inner();
-    let file = Static::get(&path)
-        .ok_or_else(|| AppError::not_found("not_found", "Không tìm thấy tệp."))?;
+    let file = Static::get(&path).ok_or_else(|| AppError::not_found("not_found", "Không tìm thấy tệp."))?;
     let mime = mime_guess::from_path(&path).first_or_octet_stream();
     Ok(HttpResponse::Ok()
         .content_type(mime.as_ref())

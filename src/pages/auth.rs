@@ -35,10 +35,7 @@ fn render_login(
 ) -> AppResult<HttpResponse> {
     let lang = session::lang_of(req);
     let (csrf, fresh) = login_csrf(req);
-    let here = req
-        .uri()
-        .path_and_query()
-        .map_or("/login".into(), |p| p.to_string());
+    let here = req.uri().path_and_query().map_or("/login".into(), |p| p.to_string());
     let c = Chrome {
         t: state.i18n.tr(lang),
         user: None,
@@ -47,13 +44,7 @@ fn render_login(
         other_lang: lang.other().code(),
         nav: vec![],
     };
-    let body = askama::Template::render(&LoginPage {
-        c,
-        error,
-        next,
-        username,
-    })
-    .map_err(AppError::internal)?;
+    let body = askama::Template::render(&LoginPage { c, error, next, username }).map_err(AppError::internal)?;
     let mut response = HttpResponse::build(status);
     if fresh {
         let cookie = actix_web::cookie::Cookie::build(LOGIN_CSRF_COOKIE, csrf.clone())
@@ -71,14 +62,7 @@ pub async fn login_form(
     state: web::Data<AppState>,
     query: web::Query<NextQuery>,
 ) -> AppResult<HttpResponse> {
-    render_login(
-        &req,
-        &state,
-        StatusCode::OK,
-        None,
-        local_path(query.next.as_deref()),
-        String::new(),
-    )
+    render_login(&req, &state, StatusCode::OK, None, local_path(query.next.as_deref()), String::new())
 }
 
 #[derive(Deserialize)]
@@ -97,50 +81,24 @@ pub async fn login(
     let form = form.into_inner();
     let next = local_path(form.next.as_deref());
     let t = state.i18n.tr(session::lang_of(&req));
-    let cookie = req
-        .cookie(LOGIN_CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
+    let cookie = req.cookie(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
     if cookie.is_empty() || !constant_time_eq(cookie.as_bytes(), form.csrf.as_bytes()) {
         let message = t.get("error.csrf_failed");
-        return render_login(
-            &req,
-            &state,
-            StatusCode::FORBIDDEN,
-            Some(message),
-            next,
-            form.username,
-        );
+        return render_login(&req, &state, StatusCode::FORBIDDEN, Some(message), next, form.username);
     }
     let services = state.clone();
     let (username, password) = (form.username.clone(), form.password);
     let address = req.peer_addr().map(|a| a.ip());
     match blocking(move || auth::login(&services.services, &username, &password, address)).await {
         Ok(issued) => Ok(HttpResponse::SeeOther()
-            .cookie(session::session_cookie(
-                &issued.token,
-                state.settings.token_minutes,
-            ))
+            .cookie(session::session_cookie(&issued.token, state.settings.token_minutes))
             .insert_header(("Location", next))
             .finish()),
         Err(e)
-            if matches!(
-                e.kind,
-                crate::error::ErrorKind::Unauthorized | crate::error::ErrorKind::TooManyRequests
-            ) =>
+            if matches!(e.kind, crate::error::ErrorKind::Unauthorized | crate::error::ErrorKind::TooManyRequests) =>
         {
-            let message = t
-                .find(&format!("error.{}", e.code))
-                .unwrap_or(&e.message)
-                .to_owned();
-            render_login(
-                &req,
-                &state,
-                StatusCode::UNAUTHORIZED,
-                Some(&message),
-                next,
-                form.username,
-            )
+            let message = t.find(&format!("error.{}", e.code)).unwrap_or(&e.message).to_owned();
+            render_login(&req, &state, StatusCode::UNAUTHORIZED, Some(&message), next, form.username)
         }
         Err(e) => Err(e),
     }
@@ -151,11 +109,7 @@ pub struct LogoutForm {
     csrf: String,
 }
 
-pub async fn logout(
-    req: HttpRequest,
-    reader: Reader,
-    form: web::Form<LogoutForm>,
-) -> AppResult<HttpResponse> {
+pub async fn logout(req: HttpRequest, reader: Reader, form: web::Form<LogoutForm>) -> AppResult<HttpResponse> {
     reader.check_csrf(&form.csrf)?;
     if let Some(token) = req.cookie(TOKEN_COOKIE).map(|c| c.value().to_owned()) {
         let state = reader.state.clone();
@@ -167,19 +121,12 @@ pub async fn logout(
         .finish())
 }
 
-pub async fn switch_language(
-    lang: web::Path<String>,
-    query: web::Query<NextQuery>,
-) -> AppResult<HttpResponse> {
-    let lang = Lang::parse(&lang)
-        .ok_or_else(|| AppError::not_found("not_found", "Ngôn ngữ không được hỗ trợ."))?;
+pub async fn switch_language(lang: web::Path<String>, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+    let lang = Lang::parse(&lang).ok_or_else(|| AppError::not_found("not_found", "Ngôn ngữ không được hỗ trợ."))?;
     let cookie = actix_web::cookie::Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
         .same_site(actix_web::cookie::SameSite::Lax)
         .max_age(actix_web::cookie::time::Duration::days(365))
         .finish();
-    Ok(HttpResponse::SeeOther()
-        .cookie(cookie)
-        .insert_header(("Location", local_path(query.next.as_deref())))
-        .finish())
+    Ok(HttpResponse::SeeOther().cookie(cookie).insert_header(("Location", local_path(query.next.as_deref()))).finish())
 }

@@ -11,41 +11,19 @@ use crate::http::blocking;
 use crate::service::catalog;
 use crate::service::ports::ProcedureFilter;
 
-fn effective(
-    field: Option<String>,
-    kind: Option<ProcedureKind>,
-    text: Option<String>,
-) -> ProcedureFilter {
-    ProcedureFilter {
-        field,
-        kind,
-        status: Some(ProcedureStatus::Effective),
-        text,
-        limit: 500,
-        offset: 0,
-    }
+fn effective(field: Option<String>, kind: Option<ProcedureKind>, text: Option<String>) -> ProcedureFilter {
+    ProcedureFilter { field, kind, status: Some(ProcedureStatus::Effective), text, limit: 500, ..Default::default() }
 }
 
 pub async fn home(reader: Reader) -> AppResult<HttpResponse> {
     let state = reader.state.clone();
     let (system, fields) = blocking(move || {
-        let system = catalog::procedures(
-            &state.services,
-            &effective(None, Some(ProcedureKind::Mandatory), None),
-        )?
-        .0;
-        let fields = catalog::fields(&state.services)?
-            .into_iter()
-            .filter(|f| !f.field.system)
-            .collect();
+        let system = catalog::procedures(&state.services, &effective(None, Some(ProcedureKind::Mandatory), None))?.0;
+        let fields = catalog::fields(&state.services)?.into_iter().filter(|f| !f.field.system).collect();
         Ok((system, fields))
     })
     .await?;
-    super::html(&HomePage {
-        c: reader.chrome(),
-        system,
-        fields,
-    })
+    super::html(&HomePage { c: reader.chrome(), system, fields })
 }
 
 pub async fn field(reader: Reader, code: web::Path<String>) -> AppResult<HttpResponse> {
@@ -54,21 +32,14 @@ pub async fn field(reader: Reader, code: web::Path<String>) -> AppResult<HttpRes
     let state = reader.state.clone();
     let wanted = code.to_string();
     let (field, (items, total)) = blocking(move || {
-        let field = catalog::fields(&state.services)?
-            .into_iter()
-            .find(|f| f.field.code == wanted);
+        let field = catalog::fields(&state.services)?.into_iter().find(|f| f.field.code == wanted);
         let list = catalog::procedures(&state.services, &effective(Some(wanted), None, None))?;
         Ok((field, list))
     })
     .await?;
     let field = field.ok_or_else(not_found)?;
     let t = reader.tr();
-    let heading = format!(
-        "{} {} — {}",
-        t.get("field.title"),
-        field.field.code,
-        field.field.name(t.lang.code())
-    );
+    let heading = format!("{} {} — {}", t.get("field.title"), field.field.code, field.field.name(t.lang.code()));
     super::html(&ProcedureListPage {
         c: reader.chrome(),
         heading,
@@ -85,19 +56,11 @@ pub struct SearchQuery {
 }
 
 pub async fn search(reader: Reader, query: web::Query<SearchQuery>) -> AppResult<HttpResponse> {
-    let text: String = query
-        .into_inner()
-        .q
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect();
+    let text: String = query.into_inner().q.unwrap_or_default().chars().take(200).collect();
     let state = reader.state.clone();
     let wanted = text.clone();
-    let (items, total) = blocking(move || {
-        catalog::procedures(&state.services, &effective(None, None, Some(wanted)))
-    })
-    .await?;
+    let (items, total) =
+        blocking(move || catalog::procedures(&state.services, &effective(None, None, Some(wanted)))).await?;
     let t = reader.tr();
     super::html(&ProcedureListPage {
         c: reader.chrome(),

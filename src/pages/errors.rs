@@ -20,35 +20,22 @@ fn is_api(path: &str) -> bool {
     path.starts_with("/api/") || path == "/api" || path == "/healthz"
 }
 
-fn to_page<B: MessageBody + 'static>(
-    res: ServiceResponse<B>,
-) -> actix_web::Result<ErrorHandlerResponse<B>> {
+fn to_page<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let path = res.request().path().to_owned();
-    let app_error = res
-        .response()
-        .error()
-        .and_then(|e| e.as_error::<AppError>())
-        .cloned();
+    let app_error = res.response().error().and_then(|e| e.as_error::<AppError>()).cloned();
     let Some(error) = app_error.filter(|_| !is_api(&path)) else {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     };
     let (req, _) = res.into_parts();
     let response = if error.kind == ErrorKind::Unauthorized {
-        let next = req
-            .uri()
-            .path_and_query()
-            .map_or("/".into(), |p| p.to_string());
+        let next = req.uri().path_and_query().map_or("/".into(), |p| p.to_string());
         let location = format!("/login?next={}", urlencoding(&next));
-        HttpResponse::SeeOther()
-            .insert_header(("Location", location))
-            .finish()
+        HttpResponse::SeeOther().insert_header(("Location", location)).finish()
     } else {
         render(&req, &error)
     };
     Ok(ErrorHandlerResponse::Response(
-        ServiceResponse::new(req, response)
-            .map_into_right_body::<B>()
-            .map_body(|_, body: EitherBody<B, BoxBody>| body),
+        ServiceResponse::new(req, response).map_into_right_body::<B>().map_body(|_, body: EitherBody<B, BoxBody>| body),
     ))
 }
 
@@ -59,26 +46,11 @@ fn render(req: &actix_web::HttpRequest, error: &AppError) -> HttpResponse {
     };
     let lang = lang_of(req);
     let t = state.i18n.tr(lang);
-    let message = t
-        .find(&format!("error.{}", error.code))
-        .map_or(error.message.clone(), str::to_owned);
+    let message = t.find(&format!("error.{}", error.code)).map_or(error.message.clone(), str::to_owned);
     let here = req.path().to_owned();
-    let c = Chrome {
-        t,
-        user: None,
-        csrf: "",
-        here: &here,
-        other_lang: lang.other().code(),
-        nav: vec![],
-    };
-    match askama::Template::render(&ErrorPage {
-        c,
-        status: status.as_u16(),
-        message,
-    }) {
-        Ok(body) => HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .body(body),
+    let c = Chrome { t, user: None, csrf: "", here: &here, other_lang: lang.other().code(), nav: vec![] };
+    match askama::Template::render(&ErrorPage { c, status: status.as_u16(), message }) {
+        Ok(body) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body),
         Err(_) => HttpResponse::build(status).body(error.message.clone()),
     }
 }
@@ -86,9 +58,7 @@ fn render(req: &actix_web::HttpRequest, error: &AppError) -> HttpResponse {
 fn urlencoding(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()

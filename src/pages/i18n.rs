@@ -44,11 +44,7 @@ pub struct Catalog {
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
     for (key, value) in table {
-        let path = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
         match value {
             toml::Value::Table(t) => flatten(&path, t, out),
             toml::Value::String(s) => {
@@ -72,10 +68,7 @@ fn parse(text: &str) -> HashMap<String, String> {
 
 impl Catalog {
     pub fn load() -> Self {
-        Self {
-            vi: parse(VI),
-            en: parse(EN),
-        }
+        Self { vi: parse(VI), en: parse(EN) }
     }
 
     pub fn tr(&self, lang: Lang) -> Tr<'_> {
@@ -83,11 +76,7 @@ impl Catalog {
             Lang::Vi => &self.vi,
             Lang::En => &self.en,
         };
-        Tr {
-            labels,
-            fallback: &self.vi,
-            lang,
-        }
+        Tr { labels, fallback: &self.vi, lang }
     }
 }
 
@@ -102,10 +91,7 @@ pub struct Tr<'a> {
 impl<'a> Tr<'a> {
     /// The label for `key`; the Vietnamese one if missing, the key itself as a last resort.
     pub fn get(&self, key: &str) -> &'a str {
-        self.labels
-            .get(key)
-            .or_else(|| self.fallback.get(key))
-            .map_or("", |s| s.as_str())
+        self.labels.get(key).or_else(|| self.fallback.get(key)).map_or("", |s| s.as_str())
     }
 
     /// The label for `key` if there is one.

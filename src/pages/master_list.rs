@@ -24,10 +24,7 @@ async fn rows(reader: &Reader) -> AppResult<Vec<(ProcedureRecord, String, &'stat
         let s = &state.services;
         let fields = catalog::fields(s)?;
         let mut out = Vec::new();
-        let mut filter = ProcedureFilter {
-            limit: 500,
-            ..Default::default()
-        };
+        let mut filter = ProcedureFilter { limit: 500, ..Default::default() };
         loop {
             let (page, total) = catalog::procedures(s, &filter)?;
             let done = page.is_empty() || filter.offset + page.len() as i64 >= total;
@@ -50,27 +47,16 @@ async fn rows(reader: &Reader) -> AppResult<Vec<(ProcedureRecord, String, &'stat
 
 pub async fn page(reader: Reader) -> AppResult<HttpResponse> {
     let rows = rows(&reader).await?;
-    super::html(&MasterListPage {
-        c: reader.chrome(),
-        rows,
-    })
+    super::html(&MasterListPage { c: reader.chrome(), rows })
 }
 
 pub async fn csv(reader: Reader) -> AppResult<HttpResponse> {
     let rows = rows(&reader).await?;
     let t = reader.tr();
     let mut out = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "list.number",
-        "list.code",
-        "list.name",
-        "list.field",
-        "list.revision",
-        "list.effective_date",
-        "list.status",
-    ];
-    out.write_record(header.map(|k| t.get(k)))
-        .map_err(AppError::internal)?;
+    let header =
+        ["list.number", "list.code", "list.name", "list.field", "list.revision", "list.effective_date", "list.status"];
+    out.write_record(header.map(|k| t.get(k))).map_err(AppError::internal)?;
     for (i, (p, field, status)) in rows.iter().enumerate() {
         out.write_record([
             (i + 1).to_string(),
@@ -87,9 +73,6 @@ pub async fn csv(reader: Reader) -> AppResult<HttpResponse> {
     body.extend(out.into_inner().map_err(AppError::internal)?);
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"danh-muc-tai-lieu.csv\"",
-        ))
+        .insert_header(("Content-Disposition", "attachment; filename=\"danh-muc-tai-lieu.csv\""))
         .body(body))
 }

@@ -29,30 +29,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/search", web::get().to(catalog::search))
         .route("/fields/{code}", web::get().to(catalog::field))
         .route("/procedures/{code}", web::get().to(procedure::current))
-        .route(
-            "/procedures/{code}/revisions/{revision}",
-            web::get().to(procedure::revision),
-        )
+        .route("/procedures/{code}/revisions/{revision}", web::get().to(procedure::revision))
         .route("/procedures/{code}/print", web::get().to(procedure::print))
         .route("/master-list", web::get().to(master_list::page))
         .route("/master-list.csv", web::get().to(master_list::csv))
         .route("/admin/users", web::get().to(admin::users))
         .route("/admin/users", web::post().to(admin::create_user))
         .route("/admin/users/{username}", web::get().to(admin::user))
-        .route(
-            "/admin/users/{username}",
-            web::post().to(admin::update_user),
-        )
+        .route("/admin/users/{username}", web::post().to(admin::update_user))
         .route("/admin/events", web::get().to(admin::events))
         .route("/static/{path:.*}", web::get().to(assets::serve));
 }
 
 /// Unknown addresses: 404 (rendered as a page or JSON by the error handlers).
 pub async fn not_found(_req: HttpRequest) -> AppResult<HttpResponse> {
-    Err(AppError::not_found(
-        "not_found",
-        "Không tìm thấy trang này.",
-    ))
+    Err(AppError::not_found("not_found", "Không tìm thấy trang này."))
 }
 
 impl Reader {
@@ -91,12 +82,7 @@ pub fn html(page: &impl Template) -> AppResult<HttpResponse> {
 }
 
 /// Renders a template with another status (a form shown again with its errors).
-pub fn html_with(
-    status: actix_web::http::StatusCode,
-    page: &impl Template,
-) -> AppResult<HttpResponse> {
+pub fn html_with(status: actix_web::http::StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
     let body = page.render().map_err(AppError::internal)?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
 }

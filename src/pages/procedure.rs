@@ -30,25 +30,14 @@ async fn load(reader: &Reader, code: String, revision: Option<i32>) -> AppResult
         let field_name = catalog::fields(s)?
             .into_iter()
             .find(|f| f.field.code == view.procedure.field)
-            .map_or_else(
-                || view.procedure.field.clone(),
-                |f| f.field.name(lang).to_owned(),
-            );
-        Ok(Loaded {
-            view,
-            revisions,
-            field_name,
-        })
+            .map_or_else(|| view.procedure.field.clone(), |f| f.field.name(lang).to_owned());
+        Ok(Loaded { view, revisions, field_name })
     })
     .await
 }
 
 fn signoffs(r: &RevisionRecord) -> [Option<String>; 3] {
-    [
-        r.prepared_by.clone(),
-        r.reviewed_by.clone(),
-        r.approved_by.clone(),
-    ]
+    [r.prepared_by.clone(), r.reviewed_by.clone(), r.approved_by.clone()]
 }
 
 fn parse_revision(raw: &str) -> AppResult<i32> {
@@ -59,11 +48,7 @@ fn parse_revision(raw: &str) -> AppResult<i32> {
 }
 
 async fn page(reader: Reader, code: String, revision: Option<i32>) -> AppResult<HttpResponse> {
-    let Loaded {
-        view,
-        revisions,
-        field_name,
-    } = load(&reader, code, revision).await?;
+    let Loaded { view, revisions, field_name } = load(&reader, code, revision).await?;
     super::html(&ProcedurePage {
         c: reader.chrome(),
         signoffs: signoffs(&view.revision),
@@ -79,10 +64,7 @@ pub async fn current(reader: Reader, code: web::Path<String>) -> AppResult<HttpR
     page(reader, code.into_inner(), None).await
 }
 
-pub async fn revision(
-    reader: Reader,
-    path: web::Path<(String, String)>,
-) -> AppResult<HttpResponse> {
+pub async fn revision(reader: Reader, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
     let (code, raw) = path.into_inner();
     page(reader, code, Some(parse_revision(&raw)?)).await
 }
@@ -92,15 +74,9 @@ pub struct PrintQuery {
     revision: Option<String>,
 }
 
-pub async fn print(
-    reader: Reader,
-    code: web::Path<String>,
-    query: web::Query<PrintQuery>,
-) -> AppResult<HttpResponse> {
+pub async fn print(reader: Reader, code: web::Path<String>, query: web::Query<PrintQuery>) -> AppResult<HttpResponse> {
     let revision = query.revision.as_deref().map(parse_revision).transpose()?;
-    let Loaded {
-        view, revisions, ..
-    } = load(&reader, code.into_inner(), revision).await?;
+    let Loaded { view, revisions, .. } = load(&reader, code.into_inner(), revision).await?;
     let printed_on = reader.tr().date(chrono::Utc::now().date_naive());
     super::html(&PrintPage {
         c: reader.chrome(),

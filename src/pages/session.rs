@@ -20,9 +20,7 @@ pub const LOGIN_CSRF_COOKIE: &str = "qms_login_csrf";
 
 /// The reader's language: the `qms_lang` cookie, Vietnamese by default.
 pub fn lang_of(req: &HttpRequest) -> Lang {
-    req.cookie(LANG_COOKIE)
-        .and_then(|c| Lang::parse(c.value()))
-        .unwrap_or(Lang::Vi)
+    req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())).unwrap_or(Lang::Vi)
 }
 
 /// The CSRF token of a signed-in session.
@@ -50,10 +48,7 @@ impl Reader {
         if constant_time_eq(submitted.as_bytes(), self.csrf.as_bytes()) {
             Ok(())
         } else {
-            Err(AppError::forbidden(
-                "csrf_failed",
-                "Biểu mẫu đã hết hạn, vui lòng tải lại trang.",
-            ))
+            Err(AppError::forbidden("csrf_failed", "Biểu mẫu đã hết hạn, vui lòng tải lại trang."))
         }
     }
 }
@@ -74,28 +69,15 @@ impl FromRequest for Reader {
             .map(|c| c.value().to_owned())
             .or_else(|| {
                 let header = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
-                header
-                    .to_str()
-                    .ok()?
-                    .strip_prefix("Bearer ")
-                    .map(str::to_owned)
+                header.to_str().ok()?.strip_prefix("Bearer ").map(str::to_owned)
             })
             .unwrap_or_default();
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let path = req
-            .uri()
-            .path_and_query()
-            .map_or("/".into(), |p| p.to_string());
+        let path = req.uri().path_and_query().map_or("/".into(), |p| p.to_string());
         Box::pin(async move {
             let CurrentUser(actor) = user.await?;
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
-            Ok(Reader {
-                actor,
-                lang,
-                csrf: csrf_for_session(&token),
-                state,
-                path,
-            })
+            Ok(Reader { actor, lang, csrf: csrf_for_session(&token), state, path })
         })
     }
 }
@@ -111,11 +93,7 @@ pub fn session_cookie(token: &str, minutes: i64) -> Cookie<'static> {
 }
 
 pub fn expired_cookie(name: &'static str) -> Cookie<'static> {
-    let mut cookie = Cookie::build(name, "")
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .finish();
+    let mut cookie = Cookie::build(name, "").path("/").http_only(true).same_site(SameSite::Strict).finish();
     cookie.make_removal();
     cookie
 }
@@ -123,12 +101,7 @@ pub fn expired_cookie(name: &'static str) -> Cookie<'static> {
 /// Keeps a redirect target inside the site: a local absolute path, never `//host` or a scheme.
 pub fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(p)
-            if p.starts_with('/')
-                && !p.starts_with("//")
-                && !p.contains('\\')
-                && !p.contains("://") =>
-        {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.contains("://") => {
             p.to_owned()
         }
         _ => "/".into(),
@@ -141,17 +114,8 @@ mod tests {
 
     #[test]
     fn redirects_stay_on_the_site() {
-        assert_eq!(
-            local_path(Some("/procedures/QT-HTI-01")),
-            "/procedures/QT-HTI-01"
-        );
-        for bad in [
-            "//evil.example",
-            "https://evil.example",
-            "/\\evil",
-            "evil",
-            "/x?u=http://e",
-        ] {
+        assert_eq!(local_path(Some("/procedures/QT-HTI-01")), "/procedures/QT-HTI-01");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil", "/x?u=http://e"] {
             assert_eq!(local_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(local_path(None), "/");

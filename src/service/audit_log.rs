@@ -19,18 +19,12 @@ pub fn verify(services: &Services) -> AppResult<Verification> {
     loop {
         let batch = services.events.events_after(after, 1000)?;
         let Some(last) = batch.last() else {
-            return Ok(Verification {
-                checked,
-                broken: None,
-            });
+            return Ok(Verification { checked, broken: None });
         };
         after = last.id;
         for e in &batch {
             if let Err(broken) = check_link(e, &prev_hash) {
-                return Ok(Verification {
-                    checked,
-                    broken: Some(broken),
-                });
+                return Ok(Verification { checked, broken: Some(broken) });
             }
             prev_hash = e.hash.clone();
             checked += 1;

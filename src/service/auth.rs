@@ -2,9 +2,7 @@
 //! user's token version.
 
 use argon2::Argon2;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -62,25 +60,15 @@ pub struct IssuedToken {
 /// Hashes a password with argon2id and a random salt (PHC string).
 pub fn hash_password(password: &str) -> AppResult<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(AppError::internal)
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(AppError::internal)
 }
 
 fn password_matches(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 fn bad_credentials() -> AppError {
-    AppError::unauthorized(
-        "invalid_credentials",
-        "Tên đăng nhập hoặc mật khẩu không đúng.",
-    )
+    AppError::unauthorized("invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
 }
 
 fn too_many(code: &'static str, message: String) -> AppError {
@@ -94,12 +82,7 @@ fn too_many(code: &'static str, message: String) -> AppError {
 /// attempt, even with the right password, gets 429 `account_locked`; the first right password after
 /// the lock ends signs in and resets the count. 20 failures from one address within 15 minutes
 /// block that address (429 `too_many_attempts`) for the rest of the window.
-pub fn login(
-    services: &Services,
-    username: &str,
-    password: &str,
-    address: Option<IpAddr>,
-) -> AppResult<IssuedToken> {
+pub fn login(services: &Services, username: &str, password: &str, address: Option<IpAddr>) -> AppResult<IssuedToken> {
     if let Some(ip) = address
         && !services.address_throttle.allowed(ip)
     {
@@ -111,11 +94,7 @@ pub fn login(
     let user = services.users.user(username)?;
     let now = Utc::now().naive_utc();
     let from = address.map(|a| format!("from {a}")).unwrap_or_default();
-    if let Some(until) = user
-        .as_ref()
-        .and_then(|u| u.locked_until)
-        .filter(|until| *until > now)
-    {
+    if let Some(until) = user.as_ref().and_then(|u| u.locked_until).filter(|until| *until > now) {
         let event = NewEvent::now(username, "auth.login_locked", "user", username).detail(from);
         services.events.append_event(&event)?;
         let local = until.and_utc().format("%H:%M UTC");
@@ -125,16 +104,14 @@ pub fn login(
         ));
     }
     // Verify against a fixed hash when the user is unknown, so timing does not reveal accounts.
-    let hash = user
-        .as_ref()
-        .map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str());
+    let hash = user.as_ref().map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str());
     let ok = password_matches(hash, password);
     let Some(mut user) = user else {
         if let Some(ip) = address {
             services.address_throttle.failed(ip);
         }
-        let event = NewEvent::now(username, "auth.login_failed", "user", username)
-            .detail(format!("unknown account {from}"));
+        let event =
+            NewEvent::now(username, "auth.login_failed", "user", username).detail(format!("unknown account {from}"));
         services.events.append_event(&event)?;
         return Err(bad_credentials());
     };
@@ -152,21 +129,33 @@ pub fn login(
     if !user.active {
         let event = NewEvent::now(username, "auth.login_disabled", "user", username).detail(from);
         services.events.append_event(&event)?;
-        return Err(AppError::unauthorized(
-            "account_disabled",
-            "Tài khoản đã bị khóa.",
-        ));
+        return Err(AppError::unauthorized("account_disabled", "Tài khoản đã bị khóa."));
     }
     if let Some(ip) = address {
         services.address_throttle.succeeded(ip);
     }
     user.failed_logins = 0;
     user.locked_until = None;
-    services.users.update_user(
-        &user,
-        &NewEvent::now(username, "auth.login", "user", username).detail(from),
-    )?;
+    services.users.update_user(&user, &NewEvent::now(username, "auth.login", "user", username).detail(from))?;
     issue(services, user)
+}
+
+/// Checks a signed-in user's password again, as an electronic signature. Wrong passwords count
+/// toward the account lock exactly like failed sign-ins.
+pub fn confirm_password(services: &Services, username: &str, password: &str) -> AppResult<()> {
+    let mut user = services.users.user(username)?.ok_or_else(invalid_token)?;
+    let now = Utc::now().naive_utc();
+    if user.locked_until.is_some_and(|until| until > now) {
+        return Err(too_many("account_locked", "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần.".into()));
+    }
+    if password_matches(&user.password_hash, password) {
+        return Ok(());
+    }
+    user.failed_logins += 1;
+    user.locked_until = lock_after(user.failed_logins).map(|d| now + d);
+    let event = NewEvent::now(username, "auth.signature_failed", "user", username);
+    services.users.update_user(&user, &event)?;
+    Err(AppError::forbidden("signature_refused", "Mật khẩu xác nhận không đúng; chưa ký phê duyệt."))
 }
 
 // The hash of a random password nobody knows, made once.
@@ -187,24 +176,13 @@ pub fn issue(services: &Services, user: UserRecord) -> AppResult<IssuedToken> {
         ver: user.token_version,
         jti: generate_password(),
     };
-    let token = jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &services.tokens.encoding,
-    )
-    .map_err(AppError::internal)?;
-    Ok(IssuedToken {
-        token,
-        expires_at,
-        user,
-    })
+    let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &services.tokens.encoding)
+        .map_err(AppError::internal)?;
+    Ok(IssuedToken { token, expires_at, user })
 }
 
 fn invalid_token() -> AppError {
-    AppError::unauthorized(
-        "invalid_token",
-        "Phiên đăng nhập không hợp lệ hoặc đã hết hạn; vui lòng đăng nhập lại.",
-    )
+    AppError::unauthorized("invalid_token", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn; vui lòng đăng nhập lại.")
 }
 
 fn verified_claims(services: &Services, token: &str) -> AppResult<Claims> {
@@ -226,27 +204,17 @@ pub fn authenticate(services: &Services, token: &str) -> AppResult<Actor> {
     if services.users.is_revoked(&claims.jti)? {
         return Err(invalid_token());
     }
-    let user = services
-        .users
-        .user(&claims.sub)?
-        .ok_or_else(invalid_token)?;
+    let user = services.users.user(&claims.sub)?.ok_or_else(invalid_token)?;
     if !user.active || user.token_version != claims.ver {
         return Err(invalid_token());
     }
-    Ok(Actor {
-        username: user.username,
-        display_name: user.display_name,
-        roles: user.roles,
-        fields: user.fields,
-    })
+    Ok(Actor { username: user.username, display_name: user.display_name, roles: user.roles, fields: user.fields })
 }
 
 /// Signs out: the token is refused from now on.
 pub fn logout(services: &Services, token: &str) -> AppResult<()> {
     let claims = verified_claims(services, token)?;
-    let expires = chrono::DateTime::from_timestamp(claims.exp, 0)
-        .unwrap_or_default()
-        .naive_utc();
+    let expires = chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_default().naive_utc();
     let event = NewEvent::now(&claims.sub, "auth.logout", "user", &claims.sub);
     services.users.revoke_token(&claims.jti, expires, &event)?;
     Ok(())
@@ -257,7 +225,5 @@ pub fn generate_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..20)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
+    (0..20).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }

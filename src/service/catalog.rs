@@ -24,20 +24,14 @@ pub fn fields(services: &Services) -> AppResult<Vec<FieldCount>> {
 }
 
 /// A page of procedures and the total matching the filter.
-pub fn procedures(
-    services: &Services,
-    filter: &ProcedureFilter,
-) -> AppResult<(Vec<ProcedureRecord>, i64)> {
+pub fn procedures(services: &Services, filter: &ProcedureFilter) -> AppResult<(Vec<ProcedureRecord>, i64)> {
     Ok(services.index.procedures(filter)?)
 }
 
 /// The procedure record, or 404 for an unknown or malformed code.
 pub fn procedure_record(services: &Services, code: &str) -> AppResult<ProcedureRecord> {
     let code = ProcedureCode::parse(code).ok_or_else(|| AppError::procedure_not_found(code))?;
-    services
-        .index
-        .procedure(code.as_str())?
-        .ok_or_else(|| AppError::procedure_not_found(code.as_str()))
+    services.index.procedure(code.as_str())?.ok_or_else(|| AppError::procedure_not_found(code.as_str()))
 }
 
 /// The current revision of a procedure.
@@ -48,46 +42,42 @@ pub fn current(services: &Services, code: &str) -> AppResult<ProcedureView> {
 }
 
 /// Any published revision of a procedure.
-pub fn at_revision(
-    services: &Services,
-    code: &str,
-    revision: RevisionNumber,
-) -> AppResult<ProcedureView> {
+pub fn at_revision(services: &Services, code: &str, revision: RevisionNumber) -> AppResult<ProcedureView> {
     let procedure = procedure_record(services, code)?;
     view(services, procedure, revision)
 }
 
-fn view(
-    services: &Services,
-    procedure: ProcedureRecord,
-    number: RevisionNumber,
-) -> AppResult<ProcedureView> {
-    let revision = services
-        .index
-        .revision(&procedure.code, number)?
-        .ok_or_else(|| {
-            AppError::not_found(
-                "revision_not_found",
-                format!(
-                    "Quy trình {} không có lần ban hành {number}.",
-                    procedure.code
-                ),
-            )
-        })?;
-    let document = services
-        .documents
-        .get(services.store.as_ref(), &revision.blob)?;
+fn view(services: &Services, procedure: ProcedureRecord, number: RevisionNumber) -> AppResult<ProcedureView> {
+    let revision = services.index.revision(&procedure.code, number)?.ok_or_else(|| {
+        AppError::not_found(
+            "revision_not_found",
+            format!("Quy trình {} không có lần ban hành {number}.", procedure.code),
+        )
+    })?;
+    let document = services.documents.get(services.store.as_ref(), &revision.blob)?;
     let standing = RevisionStanding::of(number, procedure.revision, procedure.status);
-    Ok(ProcedureView {
-        procedure,
-        revision,
-        document,
-        standing,
-    })
+    Ok(ProcedureView { procedure, revision, document, standing })
 }
 
 /// Every revision of a procedure, newest first.
 pub fn revisions(services: &Services, code: &str) -> AppResult<Vec<RevisionRecord>> {
     let procedure = procedure_record(services, code)?;
     Ok(services.index.revisions(&procedure.code)?)
+}
+
+/// What changed between two published revisions of a procedure.
+pub fn diff(
+    services: &Services,
+    code: &str,
+    from: RevisionNumber,
+    to: RevisionNumber,
+) -> AppResult<crate::markdown::DocumentDiff> {
+    let old = at_revision(services, code, from)?;
+    let new = at_revision(services, code, to)?;
+    Ok(crate::markdown::diff_documents(
+        &old.document.markdown,
+        &new.document.markdown,
+        &format!("{} lần ban hành {from}", old.procedure.code),
+        &format!("{} lần ban hành {to}", new.procedure.code),
+    ))
 }

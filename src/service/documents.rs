@@ -43,15 +43,9 @@ impl DocumentCache {
     }
 
     /// The document in `blob`, rendered from `read()` when not cached yet.
-    pub fn load(
-        &self,
-        blob: &str,
-        read: impl FnOnce() -> AppResult<String>,
-    ) -> AppResult<Arc<RenderedDocument>> {
+    pub fn load(&self, blob: &str, read: impl FnOnce() -> AppResult<String>) -> AppResult<Arc<RenderedDocument>> {
         self.cache
-            .try_get_with(blob.to_owned(), || {
-                Ok::<_, AppError>(Arc::new(render(read()?)?))
-            })
+            .try_get_with(blob.to_owned(), || Ok::<_, AppError>(Arc::new(render(read()?)?)))
             .map_err(|e: Arc<AppError>| (*e).clone())
     }
 }
@@ -59,16 +53,8 @@ impl DocumentCache {
 /// Parses and renders a stored file. The store only ever holds checked files, so a parse failure
 /// here means the store was damaged.
 pub fn render(markdown: String) -> AppResult<RenderedDocument> {
-    let doc = parse_document(&markdown).map_err(|e| {
-        AppError::internal(format!(
-            "stored document unreadable: line {}: {}",
-            e.line, e.message
-        ))
-    })?;
+    let doc = parse_document(&markdown)
+        .map_err(|e| AppError::internal(format!("stored document unreadable: line {}: {}", e.line, e.message)))?;
     let html = render_html(&doc.body);
-    Ok(RenderedDocument {
-        front: doc.front,
-        html,
-        markdown,
-    })
+    Ok(RenderedDocument { front: doc.front, html, markdown })
 }

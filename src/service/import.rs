@@ -24,37 +24,22 @@ pub struct Imported {
 }
 
 fn system_signature() -> Signature {
-    Signature {
-        name: "qms".into(),
-        email: "qms@localhost".into(),
-    }
+    Signature { name: "qms".into(), email: "qms@localhost".into() }
 }
 
 /// Imports every valid procedure of `dir` that the store does not hold yet. `published_by` is the
 /// account recorded as publisher.
 pub fn import_tree(services: &Services, dir: &Path, published_by: &str) -> AppResult<Imported> {
     let report = check_tree(dir).map_err(|e| {
-        AppError::bad_request(
-            "procedures_unreadable",
-            format!("không đọc được {}: {e}", dir.display()),
-        )
+        AppError::bad_request("procedures_unreadable", format!("không đọc được {}: {e}", dir.display()))
     })?;
-    let mut outcome = Imported {
-        refused: report.problems.clone(),
-        ..Default::default()
-    };
-    let reference_ok = !report
-        .problems
-        .iter()
-        .any(|p| p.rule == crate::check::Rule::ReferenceData);
+    let mut outcome = Imported { refused: report.problems.clone(), ..Default::default() };
+    let reference_ok = !report.problems.iter().any(|p| p.rule == crate::check::Rule::ReferenceData);
     if reference_ok && let Some(files) = changed_reference(services, dir)? {
         let message = t::message(
             "Danh mục lĩnh vực và văn bản pháp lý",
             "Dữ liệu tham chiếu của hệ thống tài liệu.",
-            &[
-                (t::CHANGE, "reference-data".into()),
-                (t::PUBLISHED_BY, published_by.into()),
-            ],
+            &[(t::CHANGE, "reference-data".into()), (t::PUBLISHED_BY, published_by.into())],
         );
         commit_and_index(services, files, message, None)?;
     }
@@ -69,10 +54,7 @@ pub fn import_tree(services: &Services, dir: &Path, published_by: &str) -> AppRe
             outcome.already_present += 1;
             continue;
         }
-        let subject = format!(
-            "{} lần ban hành {}: {}",
-            code, doc.front.revision, doc.front.title
-        );
+        let subject = format!("{} lần ban hành {}: {}", code, doc.front.revision, doc.front.title);
         let message = t::message(
             &subject,
             "Nhập từ bộ tài liệu hiện hành khi đưa hệ thống vào sử dụng.",
@@ -88,12 +70,7 @@ pub fn import_tree(services: &Services, dir: &Path, published_by: &str) -> AppRe
         );
         let event = NewEvent::now(published_by, "procedure.import", "procedure", code.as_str())
             .detail(format!("revision {}", doc.front.revision));
-        commit_and_index(
-            services,
-            vec![(code.path(), file.text.clone())],
-            message,
-            Some(&event),
-        )?;
+        commit_and_index(services, vec![(code.path(), file.text.clone())], message, Some(&event))?;
         outcome.procedures.push(code.to_string());
     }
     Ok(outcome)
@@ -105,12 +82,8 @@ fn changed_reference(services: &Services, dir: &Path) -> AppResult<Option<Vec<(S
     let mut files = Vec::new();
     let mut changed = false;
     for name in [FIELDS_FILE, LEGAL_BASES_FILE] {
-        let text = std::fs::read_to_string(dir.join(name))
-            .map_err(|e| AppError::internal(format!("{name}: {e}")))?;
-        let stored = head
-            .as_deref()
-            .and_then(|h| services.store.read_file(h, name).ok())
-            .map(|(s, _)| s);
+        let text = std::fs::read_to_string(dir.join(name)).map_err(|e| AppError::internal(format!("{name}: {e}")))?;
+        let stored = head.as_deref().and_then(|h| services.store.read_file(h, name).ok()).map(|(s, _)| s);
         changed |= stored.as_deref() != Some(text.as_str());
         files.push((name.to_owned(), text));
     }
@@ -123,12 +96,7 @@ fn commit_and_index(
     message: String,
     event: Option<&NewEvent>,
 ) -> AppResult<()> {
-    let request = CommitRequest {
-        files,
-        message,
-        author: system_signature(),
-        expected_head: services.store.head()?,
-    };
+    let request = CommitRequest::published(services.store.head()?, files, message, system_signature());
     let stored = services.store.commit(&request)?;
     index_commit(services, &stored, event)?;
     // Keep the reconcile marker current so a restart does not re-read what was just indexed.

@@ -1,12 +1,16 @@
 //! Use cases. Each public function does one thing a user or the start-up asks for, talks to the
 //! adapters only through `ports`, and returns the one application error type.
 
+pub mod acknowledgements;
 pub mod address_throttle;
 pub mod audit_log;
 pub mod auth;
 pub mod catalog;
+pub mod change_control;
 mod documents;
 pub mod import;
+pub mod legal;
+pub mod periodic_review;
 pub mod ports;
 pub mod reconcile;
 pub mod trailers;
@@ -15,7 +19,7 @@ pub mod users;
 use std::sync::Arc;
 
 pub use documents::{DocumentCache, RenderedDocument};
-use ports::{ContentStore, Events, Index, Users};
+use ports::{ChangeRequests, ContentStore, Events, Index, Users};
 
 /// The adapters and caches every use case works with, shared by all workers.
 #[derive(Clone)]
@@ -23,6 +27,7 @@ pub struct Services {
     pub index: Arc<dyn Index>,
     pub users: Arc<dyn Users>,
     pub events: Arc<dyn Events>,
+    pub changes: Arc<dyn ChangeRequests>,
     pub store: Arc<dyn ContentStore>,
     pub documents: DocumentCache,
     pub tokens: Arc<auth::TokenKeys>,

@@ -3,7 +3,7 @@
 //! back with the same revisions and commits. Only commits not yet indexed are read.
 
 use super::Services;
-use super::ports::{ProcedureRecord, RevisionRecord, StoredCommit};
+use super::ports::{IndexedCommit, ProcedureRecord, Publication, RevisionRecord, StoredCommit};
 use super::trailers as t;
 use crate::check::reference::{FIELDS_FILE, LEGAL_BASES_FILE};
 use crate::domain::event::NewEvent;
@@ -27,23 +27,21 @@ pub fn reconcile(services: &Services) -> AppResult<Reconciled> {
     let since = services.index.meta(RECONCILED_HEAD)?;
     let commits = services.store.history_since(since.as_deref())?;
     for commit in &commits {
-        index_commit(services, commit, None)?;
+        // A publish interrupted between git and the database is completed here; say so in the log.
+        let recovered = commit.trailer(t::CHANGE_REQUEST).map(|id| {
+            NewEvent::now("qms", "procedure.publish.recovered", "change_request", id).detail(commit.commit.clone())
+        });
+        index_commit(services, commit, recovered.as_ref())?;
     }
     if let Some(last) = commits.last() {
         services.index.set_meta(RECONCILED_HEAD, &last.commit)?;
     }
-    Ok(Reconciled {
-        commits_read: commits.len(),
-    })
+    Ok(Reconciled { commits_read: commits.len() })
 }
 
 /// Records what one commit of the published branch changed: reference data or a revision, with
 /// `event` (none when rebuilding the index from git).
-pub fn index_commit(
-    services: &Services,
-    commit: &StoredCommit,
-    event: Option<&NewEvent>,
-) -> AppResult<()> {
+pub fn index_commit(services: &Services, commit: &StoredCommit, event: Option<&NewEvent>) -> AppResult<()> {
     if commit.trailer(t::CHANGE) == Some("reference-data") {
         let (fields, _) = services.store.read_file(&commit.commit, FIELDS_FILE)?;
         let (legal, _) = services.store.read_file(&commit.commit, LEGAL_BASES_FILE)?;
@@ -55,21 +53,19 @@ pub fn index_commit(
     let Some(code) = commit.trailer(t::PROCEDURE).and_then(ProcedureCode::parse) else {
         return Ok(());
     };
-    let (markdown, blob) = services.store.read_file(&commit.commit, &code.path())?;
+    let retired = commit.trailer(t::CHANGE) == Some("retire");
+    // A retired procedure's file moves out of its field folder, unchanged.
+    let path = if retired { code.obsolete_path() } else { code.path() };
+    let (markdown, blob) = services.store.read_file(&commit.commit, &path)?;
     let doc = services.documents.load(&blob, || Ok(markdown))?;
     let front = &doc.front;
-    let retired = commit.trailer(t::CHANGE) == Some("retire");
     let revision = front.revision as i32;
     let procedure = ProcedureRecord {
         code: code.to_string(),
         title: front.title.clone(),
         field: front.field.clone(),
         kind: front.kind,
-        status: if retired {
-            ProcedureStatus::Obsolete
-        } else {
-            ProcedureStatus::Effective
-        },
+        status: if retired { ProcedureStatus::Obsolete } else { ProcedureStatus::Effective },
         revision,
         effective_date: front.effective_date,
         review_interval_months: front.review_interval_months as i32,
@@ -77,7 +73,7 @@ pub fn index_commit(
         owner: front.owner.clone(),
     };
     let person = |key| commit.trailer(key).map(str::to_owned);
-    let record = RevisionRecord {
+    let record = (!retired).then(|| RevisionRecord {
         code: code.to_string(),
         revision,
         commit: commit.commit.clone(),
@@ -90,7 +86,13 @@ pub fn index_commit(
         approved_by: person(t::APPROVED_BY),
         published_by: person(t::PUBLISHED_BY).unwrap_or_else(|| "qms".into()),
         published_at: commit.time,
-    };
-    services.index.record_revision(&procedure, &record, event)?;
+    });
+    let publication = commit.trailer(t::CHANGE_REQUEST).and_then(|id| id.parse().ok()).map(|id| Publication {
+        change_request: id,
+        revision,
+        commit: commit.commit.clone(),
+    });
+    let indexed = IndexedCommit { procedure, revision: record, cites: front.legal_basis.clone() };
+    services.index.record_revision(&indexed, publication.as_ref(), event)?;
     Ok(())
 }

@@ -15,6 +15,10 @@ pub const PREPARED_BY: &str = "Prepared-by";
 pub const REVIEWED_BY: &str = "Reviewed-by";
 pub const APPROVED_BY: &str = "Approved-by";
 pub const PUBLISHED_BY: &str = "Published-by";
+/// `Content-hash: …` — the SHA-256 of the approved draft the approval signature covers.
+pub const CONTENT_HASH: &str = "Content-hash";
+/// `Change-request: 12` — the request a publish came from.
+pub const CHANGE_REQUEST: &str = "Change-request";
 
 /// Builds a commit message: a subject, a body, then one trailer per line. Values are kept to one
 /// line so a trailer can never be forged by a newline inside a value.

@@ -53,14 +53,8 @@ fn visible(u: &UserRecord) -> Visible<'_> {
 
 fn check_fields(services: &Services, fields: &[String]) -> AppResult<()> {
     let known = services.index.fields()?;
-    match fields
-        .iter()
-        .find(|f| !known.iter().any(|k| k.field.code == **f))
-    {
-        Some(unknown) => Err(AppError::unprocessable(
-            "unknown_field",
-            format!("Lĩnh vực {unknown} không tồn tại."),
-        )),
+    match fields.iter().find(|f| !known.iter().any(|k| k.field.code == **f)) {
+        Some(unknown) => Err(AppError::unprocessable("unknown_field", format!("Lĩnh vực {unknown} không tồn tại."))),
         None => Ok(()),
     }
 }
@@ -68,10 +62,7 @@ fn check_fields(services: &Services, fields: &[String]) -> AppResult<()> {
 fn check_display_name(name: &str) -> AppResult<()> {
     let n = name.trim().chars().count();
     if n == 0 || n > 100 {
-        return Err(AppError::unprocessable(
-            "invalid_display_name",
-            "Họ tên phải có từ 1 đến 100 ký tự.",
-        ));
+        return Err(AppError::unprocessable("invalid_display_name", "Họ tên phải có từ 1 đến 100 ký tự."));
     }
     Ok(())
 }
@@ -114,11 +105,7 @@ pub fn create(services: &Services, by: Operator<'_>, new: NewUser) -> AppResult<
 
 /// Inserts without the password policy (the first admin, whose password the operator chose).
 pub fn insert(services: &Services, by: &str, new: NewUser) -> AppResult<UserRecord> {
-    let mut roles = if new.roles.is_empty() {
-        vec![Role::Staff]
-    } else {
-        new.roles
-    };
+    let mut roles = if new.roles.is_empty() { vec![Role::Staff] } else { new.roles };
     roles.sort();
     roles.dedup();
     let user = UserRecord {
@@ -132,34 +119,25 @@ pub fn insert(services: &Services, by: &str, new: NewUser) -> AppResult<UserReco
         failed_logins: 0,
         locked_until: None,
     };
-    let event = NewEvent::now(by, "user.create", "user", &user.username)
-        .states(None::<&()>, Some(&visible(&user)));
-    services
-        .users
-        .insert_user(&user, &event)
-        .map_err(|e| match e {
-            PortError::Conflict(_) => AppError::conflict(
-                "username_taken",
-                format!("Tên đăng nhập {} đã có người dùng.", user.username),
-            ),
-            other => other.into(),
-        })?;
+    let event = NewEvent::now(by, "user.create", "user", &user.username).states(None::<&()>, Some(&visible(&user)));
+    services.users.insert_user(&user, &event).map_err(|e| match e {
+        PortError::Conflict(_) => {
+            AppError::conflict("username_taken", format!("Tên đăng nhập {} đã có người dùng.", user.username))
+        }
+        other => other.into(),
+    })?;
     Ok(user)
 }
 
 fn existing(services: &Services, username: &str) -> AppResult<UserRecord> {
-    services.users.user(username)?.ok_or_else(|| {
-        AppError::not_found("user_not_found", format!("Không có tài khoản {username}."))
-    })
+    services
+        .users
+        .user(username)?
+        .ok_or_else(|| AppError::not_found("user_not_found", format!("Không có tài khoản {username}.")))
 }
 
 /// Changes an account. Changing roles or disabling it signs the user out everywhere.
-pub fn update(
-    services: &Services,
-    by: Operator<'_>,
-    username: &str,
-    change: UserChange,
-) -> AppResult<UserRecord> {
+pub fn update(services: &Services, by: Operator<'_>, username: &str, change: UserChange) -> AppResult<UserRecord> {
     by.check()?;
     let before = existing(services, username)?;
     let mut after = before.clone();
@@ -194,24 +172,15 @@ pub fn update(
     if after == before {
         return Ok(after);
     }
-    let action = if before.active && !after.active {
-        "user.disable"
-    } else {
-        "user.update"
-    };
-    let event = NewEvent::now(by.name(), action, "user", username)
-        .states(Some(&visible(&before)), Some(&visible(&after)));
+    let action = if before.active && !after.active { "user.disable" } else { "user.update" };
+    let event =
+        NewEvent::now(by.name(), action, "user", username).states(Some(&visible(&before)), Some(&visible(&after)));
     services.users.update_user(&after, &event)?;
     Ok(after)
 }
 
 /// Sets a new password (policy applies), unlocks the account and revokes earlier tokens.
-pub fn set_password(
-    services: &Services,
-    by: Operator<'_>,
-    username: &str,
-    password: &str,
-) -> AppResult<()> {
+pub fn set_password(services: &Services, by: Operator<'_>, username: &str, password: &str) -> AppResult<()> {
     by.check()?;
     let mut user = existing(services, username)?;
     if let Some(problem) = policy_problem(username, password) {

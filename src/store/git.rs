@@ -8,8 +8,7 @@ use git2::{ErrorCode, FileMode, Oid, Repository, Sort, build::TreeUpdateBuilder}
 
 use crate::service::ports::{CommitRequest, ContentStore, PortError, PortResult, StoredCommit};
 
-/// The published branch.
-pub const BRANCH: &str = "refs/heads/main";
+use crate::service::ports::PUBLISHED_REF as BRANCH;
 
 /// The bare repository behind the store. git2's `Repository` is not `Sync`, so access is
 /// serialised; every call is short (one object or one commit).
@@ -33,9 +32,7 @@ impl GitStore {
             }
             Err(e) => return Err(failure("open")(e)),
         };
-        Ok(Self {
-            repo: Mutex::new(repo),
-        })
+        Ok(Self { repo: Mutex::new(repo) })
     }
 
     fn repo(&self) -> std::sync::MutexGuard<'_, Repository> {
@@ -45,8 +42,20 @@ impl GitStore {
     }
 }
 
+/// Only the published branch and draft refs may be written.
+fn writable(reference: &str) -> bool {
+    reference == BRANCH
+        || reference
+            .strip_prefix("refs/drafts/")
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn head_of(repo: &Repository) -> PortResult<Option<Oid>> {
-    match repo.refname_to_id(BRANCH) {
+    target_of(repo, BRANCH)
+}
+
+fn target_of(repo: &Repository, reference: &str) -> PortResult<Option<Oid>> {
+    match repo.refname_to_id(reference) {
         Ok(id) => Ok(Some(id)),
         Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
         Err(e) => Err(failure("read head")(e)),
@@ -56,78 +65,66 @@ fn head_of(repo: &Repository) -> PortResult<Option<Oid>> {
 fn stored(commit: &git2::Commit) -> StoredCommit {
     let message = commit.message().unwrap_or_default();
     let trailers = git2::message_trailers_strs(message)
-        .map(|t| {
-            t.iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect()
-        })
+        .map(|t| t.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect())
         .unwrap_or_default();
-    let time = DateTime::from_timestamp(commit.time().seconds(), 0)
-        .unwrap_or_default()
-        .naive_utc();
-    StoredCommit {
-        commit: commit.id().to_string(),
-        time,
-        trailers,
-    }
+    let time = DateTime::from_timestamp(commit.time().seconds(), 0).unwrap_or_default().naive_utc();
+    StoredCommit { commit: commit.id().to_string(), time, trailers }
 }
 
 impl ContentStore for GitStore {
-    fn head(&self) -> PortResult<Option<String>> {
-        Ok(head_of(&self.repo())?.map(|id| id.to_string()))
+    fn ref_target(&self, reference: &str) -> PortResult<Option<String>> {
+        Ok(target_of(&self.repo(), reference)?.map(|id| id.to_string()))
     }
 
     fn commit(&self, request: &CommitRequest) -> PortResult<StoredCommit> {
-        let repo = self.repo();
-        let head = head_of(&repo)?;
-        if head.map(|h| h.to_string()) != request.expected_head {
-            return Err(PortError::Conflict("the published branch moved".into()));
+        if !writable(&request.reference) {
+            return Err(PortError::Failure(format!("refusing to write {}", request.reference)));
         }
-        let parent = head
-            .map(|h| repo.find_commit(h))
-            .transpose()
-            .map_err(failure("find head"))?;
+        let repo = self.repo();
+        let current = target_of(&repo, &request.reference)?;
+        if current.map(|h| h.to_string()) != request.expected {
+            return Err(PortError::Conflict(format!("{} moved", request.reference)));
+        }
+        let parent = match &request.parent {
+            Some(id) => {
+                let oid = Oid::from_str(id).map_err(|_| PortError::NotFound(id.clone()))?;
+                Some(repo.find_commit(oid).map_err(|_| PortError::NotFound(id.clone()))?)
+            }
+            None => None,
+        };
         let base_tree = match &parent {
-            Some(p) => p.tree().map_err(failure("head tree"))?,
+            Some(p) => p.tree().map_err(failure("parent tree"))?,
             None => {
-                let empty = repo
-                    .treebuilder(None)
-                    .and_then(|b| b.write())
-                    .map_err(failure("empty tree"))?;
+                let empty = repo.treebuilder(None).and_then(|b| b.write()).map_err(failure("empty tree"))?;
                 repo.find_tree(empty).map_err(failure("empty tree"))?
             }
         };
         let mut update = TreeUpdateBuilder::new();
         for (path, content) in &request.files {
-            let blob = repo
-                .blob(content.as_bytes())
-                .map_err(failure("write blob"))?;
+            let blob = repo.blob(content.as_bytes()).map_err(failure("write blob"))?;
             update.upsert(path.as_str(), blob, FileMode::Blob);
         }
-        let tree_id = update
-            .create_updated(&repo, &base_tree)
-            .map_err(failure("write tree"))?;
+        for path in &request.deletions {
+            update.remove(path.as_str());
+        }
+        let tree_id = update.create_updated(&repo, &base_tree).map_err(failure("write tree"))?;
         if parent.is_some() && tree_id == base_tree.id() {
-            return Err(PortError::Conflict(
-                "the change leaves every file as it was".into(),
-            ));
+            return Err(PortError::Conflict("the change leaves every file as it was".into()));
         }
         let tree = repo.find_tree(tree_id).map_err(failure("find tree"))?;
-        let sig = git2::Signature::now(&request.author.name, &request.author.email)
-            .map_err(failure("signature"))?;
+        let sig = git2::Signature::now(&request.author.name, &request.author.email).map_err(failure("signature"))?;
         let parents: Vec<&git2::Commit> = parent.iter().collect();
-        let id = repo
-            .commit(None, &sig, &sig, &request.message, &tree, &parents)
-            .map_err(failure("write commit"))?;
-        let moved = match head {
-            Some(old) => repo.reference_matching(BRANCH, id, true, old, "publish"),
-            None => repo.reference(BRANCH, id, false, "publish"),
+        let id = repo.commit(None, &sig, &sig, &request.message, &tree, &parents).map_err(failure("write commit"))?;
+        let log = "qms";
+        let moved = match current {
+            Some(old) => repo.reference_matching(&request.reference, id, true, old, log),
+            None => repo.reference(&request.reference, id, false, log),
         };
         moved.map_err(|e| match e.code() {
             ErrorCode::Modified | ErrorCode::Exists | ErrorCode::Locked => {
-                PortError::Conflict("the published branch moved".into())
+                PortError::Conflict(format!("{} moved", request.reference))
             }
-            _ => failure("move branch")(e),
+            _ => failure("move ref")(e),
         })?;
         let commit = repo.find_commit(id).map_err(failure("read commit"))?;
         Ok(stored(&commit))
@@ -141,8 +138,7 @@ impl ContentStore for GitStore {
         let mut walk = repo.revwalk().map_err(failure("revwalk"))?;
         walk.push(head).map_err(failure("revwalk"))?;
         walk.simplify_first_parent().map_err(failure("revwalk"))?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
-            .map_err(failure("revwalk"))?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).map_err(failure("revwalk"))?;
         if let Some(since) = since.and_then(|s| Oid::from_str(s).ok())
             && repo.find_commit(since).is_ok()
         {
@@ -159,13 +155,9 @@ impl ContentStore for GitStore {
     fn read_file(&self, commit: &str, path: &str) -> PortResult<(String, String)> {
         let repo = self.repo();
         let id = Oid::from_str(commit).map_err(|_| PortError::NotFound(commit.into()))?;
-        let commit = repo
-            .find_commit(id)
-            .map_err(|_| PortError::NotFound(id.to_string()))?;
+        let commit = repo.find_commit(id).map_err(|_| PortError::NotFound(id.to_string()))?;
         let tree = commit.tree().map_err(failure("tree"))?;
-        let entry = tree
-            .get_path(Path::new(path))
-            .map_err(|_| PortError::NotFound(path.into()))?;
+        let entry = tree.get_path(Path::new(path)).map_err(|_| PortError::NotFound(path.into()))?;
         let blob = repo.find_blob(entry.id()).map_err(failure("read blob"))?;
         let text = String::from_utf8(blob.content().to_vec())
             .map_err(|_| PortError::Failure(format!("{path} is not UTF-8")))?;
@@ -175,10 +167,7 @@ impl ContentStore for GitStore {
     fn read_blob(&self, blob: &str) -> PortResult<String> {
         let repo = self.repo();
         let id = Oid::from_str(blob).map_err(|_| PortError::NotFound(blob.into()))?;
-        let blob = repo
-            .find_blob(id)
-            .map_err(|_| PortError::NotFound(id.to_string()))?;
-        String::from_utf8(blob.content().to_vec())
-            .map_err(|_| PortError::Failure("blob is not UTF-8".into()))
+        let blob = repo.find_blob(id).map_err(|_| PortError::NotFound(id.to_string()))?;
+        String::from_utf8(blob.content().to_vec()).map_err(|_| PortError::Failure("blob is not UTF-8".into()))
     }
 }

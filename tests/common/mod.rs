@@ -31,8 +31,7 @@ pub fn small_corpus(codes: &[&str]) -> TempDir {
 
 pub fn read_corpus_file(code: &str) -> String {
     let field = code.split('-').nth(1).expect("field");
-    std::fs::read_to_string(corpus_dir().join(field).join(format!("{code}.md")))
-        .expect("corpus file")
+    std::fs::read_to_string(corpus_dir().join(field).join(format!("{code}.md"))).expect("corpus file")
 }
 
 pub fn add_procedure(tree: &Path, code: &str, text: &str) {
@@ -58,18 +57,14 @@ pub fn start(settings: Settings) -> Startup {
 /// The application as `qms serve` builds it.
 pub async fn service(
     startup: &Startup,
-) -> impl Service<
-    actix_http::Request,
-    Response = ServiceResponse<impl actix_web::body::MessageBody>,
-    Error = actix_web::Error,
-> {
+) -> impl Service<actix_http::Request, Response = ServiceResponse<impl actix_web::body::MessageBody>, Error = actix_web::Error>
+{
     test::init_service(app::build(startup.state.clone())).await
 }
 
 pub async fn body_json<B: actix_web::body::MessageBody>(res: ServiceResponse<B>) -> Value {
     let bytes = test::read_body(res).await;
-    serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+    serde_json::from_slice(&bytes).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
 }
 
 pub async fn body_text<B: actix_web::body::MessageBody>(res: ServiceResponse<B>) -> String {
@@ -81,92 +76,62 @@ pub fn git_log(data: &Path, format: &str) -> Vec<String> {
     let out = std::process::Command::new("git")
         .args(["--git-dir"])
         .arg(data.join("procedures.git"))
-        .args([
-            "log",
-            "--first-parent",
-            &format!("--format={format}"),
-            "main",
-        ])
+        .args(["log", "--first-parent", &format!("--format={format}"), "main"])
         .output()
         .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git log failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    assert!(out.status.success(), "git log failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
 }
 
 /// Signs in through the form: fetch the page (CSRF cookie), post it back, keep the session cookie.
 /// The login form's CSRF token, as a browser gets it (cookie and hidden field).
 pub async fn login_csrf<S, B>(app: &S) -> String
 where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
+    S: actix_web::dev::Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: actix_web::body::MessageBody,
 {
     let res = test::call_service(app, test::TestRequest::get().uri("/login").to_request()).await;
     assert_eq!(res.status(), actix_web::http::StatusCode::OK);
-    res.response()
-        .cookies()
-        .find(|c| c.name() == "qms_login_csrf")
-        .expect("csrf cookie")
-        .value()
-        .to_owned()
+    res.response().cookies().find(|c| c.name() == "qms_login_csrf").expect("csrf cookie").value().to_owned()
 }
 
 /// Signs in through the login form; the session cookie's token.
 pub async fn sign_in<S, B>(app: &S, username: &str, password: &str) -> String
 where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
+    S: actix_web::dev::Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: actix_web::body::MessageBody,
 {
     let csrf = login_csrf(app).await;
-    let form = [
-        ("csrf", csrf.as_str()),
-        ("next", "/"),
-        ("username", username),
-        ("password", password),
-    ];
+    let form = [("csrf", csrf.as_str()), ("next", "/"), ("username", username), ("password", password)];
     let req = test::TestRequest::post()
         .uri("/login")
-        .cookie(actix_web::cookie::Cookie::new(
-            "qms_login_csrf",
-            csrf.clone(),
-        ))
+        .cookie(actix_web::cookie::Cookie::new("qms_login_csrf", csrf.clone()))
         .set_form(form)
         .to_request();
     let res = test::call_service(app, req).await;
-    assert_eq!(
-        res.status(),
-        actix_web::http::StatusCode::SEE_OTHER,
-        "sign-in of {username} failed"
-    );
-    res.response()
-        .cookies()
-        .find(|c| c.name() == "qms_token")
-        .expect("session cookie")
-        .value()
-        .to_owned()
+    assert_eq!(res.status(), actix_web::http::StatusCode::SEE_OTHER, "sign-in of {username} failed");
+    res.response().cookies().find(|c| c.name() == "qms_token").expect("session cookie").value().to_owned()
 }
 
 /// A GET as a signed-in browser.
 pub fn page(uri: &str, token: &str) -> actix_http::Request {
-    test::TestRequest::get()
-        .uri(uri)
-        .cookie(actix_web::cookie::Cookie::new(
-            "qms_token",
-            token.to_owned(),
-        ))
-        .to_request()
+    test::TestRequest::get().uri(uri).cookie(actix_web::cookie::Cookie::new("qms_token", token.to_owned())).to_request()
+}
+
+/// Creates an account directly through the service, as `qms user add` does.
+pub fn add_user(startup: &Startup, username: &str, roles: &[qms::domain::Role], fields: &[&str]) {
+    let new = qms::service::users::NewUser {
+        username: username.into(),
+        display_name: format!("Ông/Bà {username}"),
+        password: password_of(username),
+        roles: roles.to_vec(),
+        fields: fields.iter().map(|f| f.to_string()).collect(),
+    };
+    qms::service::users::create(&startup.state.services, qms::service::users::Operator::CommandLine, new)
+        .unwrap_or_else(|e| panic!("cannot add {username}: {e}"));
+}
+
+/// The password `add_user` gives.
+pub fn password_of(username: &str) -> String {
+    format!("{}-mat-khau-1", username.chars().rev().collect::<String>())
 }

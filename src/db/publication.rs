@@ -1,0 +1,80 @@
+//! Recording what a published commit did: procedure row, revision, citations, the change request
+//! it published, and the event, in the caller's transaction. Idempotent, so the reconcile step can
+//! replay any commit to complete a publish interrupted between git and the database.
+
+use diesel::prelude::*;
+
+use super::connection::DbConn;
+use super::events::append;
+use super::rows::{ProcedureRow, RevisionInsert};
+use super::schema::{change_requests, procedure_legal_bases, procedures, revisions};
+use crate::domain::event::NewEvent;
+use crate::service::ports::{IndexedCommit, ProcedureRecord, Publication};
+
+/// Makes `p` the procedure's row unless the index already holds a newer revision. Returns whether
+/// the row changed.
+fn upsert_procedure(conn: &mut DbConn, p: &ProcedureRecord, cites: &[String]) -> QueryResult<bool> {
+    let current: Option<(i32, String)> = procedures::table
+        .find(&p.code)
+        .select((procedures::current_revision, procedures::status))
+        .first(conn)
+        .optional()?;
+    let row = ProcedureRow::from(p);
+    match current {
+        None => {
+            diesel::insert_into(procedures::table).values(&row).execute(conn)?;
+        }
+        // An older revision found while reconciling never replaces the current one.
+        Some((revision, _)) if revision > p.revision => return Ok(false),
+        Some((revision, status)) if revision == p.revision && status == row.status => return Ok(false),
+        Some(_) => {
+            diesel::update(procedures::table.find(&p.code)).set(&row).execute(conn)?;
+        }
+    }
+    diesel::delete(procedure_legal_bases::table.filter(procedure_legal_bases::procedure_code.eq(&p.code)))
+        .execute(conn)?;
+    for key in cites {
+        diesel::insert_into(procedure_legal_bases::table)
+            .values((procedure_legal_bases::procedure_code.eq(&p.code), procedure_legal_bases::legal_key.eq(key)))
+            .execute(conn)?;
+    }
+    Ok(true)
+}
+
+pub fn record(
+    conn: &mut DbConn,
+    indexed: &IndexedCommit,
+    publication: Option<&Publication>,
+    event: Option<&NewEvent>,
+) -> QueryResult<()> {
+    let mut changed = match &indexed.revision {
+        Some(revision) => {
+            let known: i64 =
+                revisions::table.filter(revisions::commit_id.eq(&revision.commit)).count().get_result(conn)?;
+            if known == 0 {
+                upsert_procedure(conn, &indexed.procedure, &indexed.cites)?;
+                diesel::insert_into(revisions::table).values(RevisionInsert::from(revision)).execute(conn)?;
+            }
+            known == 0
+        }
+        None => upsert_procedure(conn, &indexed.procedure, &indexed.cites)?,
+    };
+    if let Some(p) = publication {
+        let now = chrono::Utc::now().naive_utc();
+        let updated = diesel::update(
+            change_requests::table.find(p.change_request).filter(change_requests::status.ne("published")),
+        )
+        .set((
+            change_requests::status.eq("published"),
+            change_requests::published_revision.eq(p.revision),
+            change_requests::published_commit.eq(&p.commit),
+            change_requests::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        changed |= updated > 0;
+    }
+    match event {
+        Some(event) if changed => append(conn, event),
+        _ => Ok(()),
+    }
+}

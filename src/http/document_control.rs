@@ -1,0 +1,120 @@
+//! Per-procedure document control: diffs between revisions, read-and-understood, periodic review,
+//! and the lists of procedures due for review or citing superseded legal texts.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::blocking;
+use super::dto::{List, ProcedureSummary};
+use super::extract::CurrentUser;
+use crate::app::AppState;
+use crate::domain::{Action, Resource, authorize};
+use crate::error::{AppError, AppResult};
+use crate::service::{acknowledgements, catalog, periodic_review};
+
+type State = web::Data<AppState>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiffQuery {
+    from: i32,
+    to: i32,
+}
+
+pub async fn diff(
+    state: State,
+    user: CurrentUser,
+    code: web::Path<String>,
+    query: web::Query<DiffQuery>,
+) -> AppResult<HttpResponse> {
+    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+    let DiffQuery { from, to } = query.into_inner();
+    let code = code.into_inner();
+    let diff = blocking(move || catalog::diff(&state.services, &code, from, to)).await?;
+    let mut body = serde_json::to_value(&diff).map_err(AppError::internal)?;
+    body["from"] = from.into();
+    body["to"] = to.into();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acknowledge {
+    revision: i32,
+}
+
+pub async fn acknowledge(
+    state: State,
+    user: CurrentUser,
+    code: web::Path<String>,
+    body: web::Json<Acknowledge>,
+) -> AppResult<HttpResponse> {
+    let revision = body.revision;
+    let code = code.into_inner();
+    let username = user.0.username.clone();
+    let recorded = blocking(move || {
+        acknowledgements::acknowledge(&state.services, &user.0, &code, revision).map(|new| (code, new))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "code": recorded.0, "revision": revision, "username": username, "acknowledged": true, "newly_recorded": recorded.1
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionQuery {
+    revision: Option<i32>,
+}
+
+pub async fn acknowledgements(
+    state: State,
+    user: CurrentUser,
+    code: web::Path<String>,
+    query: web::Query<RevisionQuery>,
+) -> AppResult<HttpResponse> {
+    let code = code.into_inner();
+    let revision = query.revision;
+    let status = blocking(move || acknowledgements::status(&state.services, &user.0, &code, revision)).await?;
+    Ok(HttpResponse::Ok().json(status))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodicReview {
+    outcome: String,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn periodic_review(
+    state: State,
+    user: CurrentUser,
+    code: web::Path<String>,
+    body: web::Json<PeriodicReview>,
+) -> AppResult<HttpResponse> {
+    let PeriodicReview { outcome, comment } = body.into_inner();
+    let code = code.into_inner();
+    let procedure =
+        blocking(move || periodic_review::record(&state.services, &user.0, &code, &outcome, &comment)).await?;
+    Ok(HttpResponse::Ok().json(ProcedureSummary::from(procedure)))
+}
+
+/// `GET /api/v1/review-due`: effective procedures whose periodic review is due.
+pub async fn review_due(state: State, user: CurrentUser) -> AppResult<HttpResponse> {
+    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+    let items: Vec<ProcedureSummary> =
+        blocking(move || periodic_review::due(&state.services)).await?.into_iter().map(Into::into).collect();
+    let total = items.len() as i64;
+    Ok(HttpResponse::Ok().json(List { items, total }))
+}
+
+/// `GET /api/v1/flagged-for-review`: procedures citing a superseded legal text.
+pub async fn flagged(state: State, user: CurrentUser) -> AppResult<HttpResponse> {
+    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+    let rows = blocking(move || Ok(state.services.index.citing_superseded()?)).await?;
+    let items: Vec<_> =
+        rows.into_iter().map(|(code, key)| serde_json::json!({"code": code, "legal_basis": key})).collect();
+    let total = items.len() as i64;
+    Ok(HttpResponse::Ok().json(List { items, total }))
+}

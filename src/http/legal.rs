@@ -1,0 +1,71 @@
+//! `/api/v1/legal-bases`: external documents.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::blocking;
+use super::dto::List;
+use super::extract::CurrentUser;
+use crate::app::AppState;
+use crate::domain::legal_basis::{LegalBasis, LegalStatus};
+use crate::domain::{Action, Resource, authorize};
+use crate::error::AppResult;
+use crate::service::legal;
+
+type State = web::Data<AppState>;
+
+pub async fn list(state: State, user: CurrentUser) -> AppResult<HttpResponse> {
+    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+    let items = blocking(move || legal::list(&state.services)).await?;
+    let total = items.len() as i64;
+    Ok(HttpResponse::Ok().json(List { items, total }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewLegalBasis {
+    key: String,
+    #[serde(rename = "type")]
+    kind: String,
+    number: String,
+    date: Option<NaiveDate>,
+    issuer: String,
+    title: String,
+}
+
+pub async fn create(state: State, user: CurrentUser, body: web::Json<NewLegalBasis>) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let new = LegalBasis {
+        key: b.key,
+        kind: b.kind,
+        number: b.number,
+        date: b.date,
+        issuer: b.issuer,
+        title: b.title,
+        status: LegalStatus::InForce,
+        superseded_by: None,
+    };
+    let added = blocking(move || legal::add(&state.services, &user.0, new)).await?;
+    Ok(HttpResponse::Created().json(added))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Supersede {
+    superseded_by: String,
+}
+
+pub async fn supersede(
+    state: State,
+    user: CurrentUser,
+    key: web::Path<String>,
+    body: web::Json<Supersede>,
+) -> AppResult<HttpResponse> {
+    let key = key.into_inner();
+    let by = body.into_inner().superseded_by;
+    let (basis, flagged) = blocking(move || legal::supersede(&state.services, &user.0, &key, &by)).await?;
+    let mut body = serde_json::to_value(basis).map_err(crate::error::AppError::internal)?;
+    body["flagged_procedures"] = flagged.into();
+    Ok(HttpResponse::Ok().json(body))
+}

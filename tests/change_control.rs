@@ -1,0 +1,372 @@
+//! Change control through the API: draft → submit → review → approve → publish, the rules that
+//! guard each step, and two publishes racing on one procedure.
+
+mod common;
+
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use common::*;
+use qms::domain::Role;
+use serde_json::{Value, json};
+
+struct Client<S> {
+    app: S,
+}
+
+impl<S, B> Client<S>
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    async fn token(&self, user: &str) -> String {
+        let password = if user == "admin" { ADMIN_PASSWORD.to_owned() } else { password_of(user) };
+        let req =
+            TestRequest::post().uri("/api/v1/auth/login").set_json(json!({"username": user, "password": password}));
+        let body = body_json(test::call_service(&self.app, req.to_request()).await).await;
+        body["token"].as_str().unwrap_or_else(|| panic!("login {user}: {body}")).to_owned()
+    }
+
+    async fn call(&self, user: &str, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let token = self.token(user).await;
+        let req = match method {
+            "GET" => TestRequest::get(),
+            "PUT" => TestRequest::put(),
+            _ => TestRequest::post(),
+        }
+        .uri(uri)
+        .insert_header(("Authorization", format!("Bearer {token}")));
+        let req = match body {
+            Some(b) => req.set_json(b),
+            None => req,
+        };
+        let res = test::call_service(&self.app, req.to_request()).await;
+        let status = res.status();
+        (status, body_json(res).await)
+    }
+}
+
+fn setup() -> (tempfile::TempDir, tempfile::TempDir, qms::app::Startup) {
+    let tree = small_corpus(&["QT-HT-01", "QT-HTI-01", "QT-CT-01"]);
+    let data = tempfile::tempdir().unwrap();
+    let started = start(settings(data.path(), tree.path()));
+    add_user(&started, "thuky", &[Role::Secretary], &[]);
+    add_user(&started, "xemxet", &[Role::Reviewer], &["HTI"]);
+    add_user(&started, "lanhdao", &[Role::Approver], &[]);
+    add_user(&started, "canbo", &[Role::Staff], &["HTI"]);
+    (tree, data, started)
+}
+
+fn revised(original: &str, sentence: &str) -> String {
+    original.replacen("## 2. Phạm vi", &format!("{sentence}\n\n## 2. Phạm vi"), 1)
+}
+
+/// Opens a revision of QT-HTI-01 and takes it to `approved`; its id.
+async fn approved_change<S, B>(c: &Client<S>, sentence: &str) -> i64
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let (status, cr) = c
+        .call(
+            "thuky",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-HTI-01", "reason": "Cập nhật theo văn bản mới", "kind": "revise"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{cr}");
+    let id = cr["id"].as_i64().unwrap();
+    let markdown = revised(cr["markdown"].as_str().unwrap(), sentence);
+    let (status, _) = c
+        .call("thuky", "PUT", &format!("/api/v1/change-requests/{id}/content"), Some(json!({"markdown": markdown})))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = c
+        .call(
+            "thuky",
+            "POST",
+            &format!("/api/v1/change-requests/{id}/submit"),
+            Some(json!({"reviewers": ["xemxet"], "approver": "lanhdao"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = c
+        .call(
+            "xemxet",
+            "POST",
+            &format!("/api/v1/change-requests/{id}/reviews"),
+            Some(json!({"decision": "approve", "comment": "Đồng ý"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = c
+        .call(
+            "lanhdao",
+            "POST",
+            &format!("/api/v1/change-requests/{id}/approve"),
+            Some(json!({"password": password_of("lanhdao"), "comment": "Đồng ý ban hành"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "approved");
+    id
+}
+
+#[actix_web::test]
+async fn a_revision_goes_from_draft_to_published() {
+    let (_tree, data, started) = setup();
+    let c = Client { app: service(&started).await };
+
+    let (status, err) = c
+        .call(
+            "canbo",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-HTI-01", "reason": "x", "kind": "revise"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "staff calling a secretary action: {err}");
+
+    let (status, cr) = c
+        .call(
+            "thuky",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-HTI-01", "reason": "Bổ sung hướng dẫn", "kind": "revise"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!((cr["status"].as_str(), cr["base_revision"].as_i64()), (Some("draft"), Some(1)));
+    let id = cr["id"].as_i64().unwrap();
+    let path = format!("/api/v1/change-requests/{id}");
+
+    // A document that breaks the format is refused with every problem, and nothing changes.
+    let broken = cr["markdown"].as_str().unwrap().replace("## 6. Biểu mẫu", "## 6. Mẫu biểu");
+    let (status, err) = c.call("thuky", "PUT", &format!("{path}/content"), Some(json!({"markdown": broken}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["error"]["code"], "invalid_document");
+    assert!(err["error"]["message"].as_str().unwrap().contains("6. Biểu mẫu"));
+
+    let markdown = revised(cr["markdown"].as_str().unwrap(), "Áp dụng cả việc đăng ký khai sinh trực tuyến.");
+    let (status, cr) = c.call("thuky", "PUT", &format!("{path}/content"), Some(json!({"markdown": markdown}))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cr["diff"]["sections"][0]["heading"], "1. Mục đích");
+    assert_eq!(cr["diff"]["sections"][0]["change"], "changed");
+    assert!(cr["diff"]["unified"].as_str().unwrap().contains("+Áp dụng cả việc đăng ký khai sinh trực tuyến."));
+
+    let (status, err) = c
+        .call("thuky", "POST", &format!("{path}/submit"), Some(json!({"reviewers": ["xemxet"], "approver": "canbo"})))
+        .await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_approver")));
+    let (status, cr) = c
+        .call("thuky", "POST", &format!("{path}/submit"), Some(json!({"reviewers": ["xemxet"], "approver": "lanhdao"})))
+        .await;
+    assert_eq!((status, cr["status"].as_str()), (StatusCode::OK, Some("in_review")));
+
+    let (status, err) =
+        c.call("lanhdao", "POST", &format!("{path}/approve"), Some(json!({"password": password_of("lanhdao")}))).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("reviews_pending")));
+    let (status, _) = c.call("canbo", "POST", &format!("{path}/reviews"), Some(json!({"decision": "approve"}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only named reviewers review");
+    let (status, cr) = c
+        .call("xemxet", "POST", &format!("{path}/reviews"), Some(json!({"decision": "approve", "comment": "Đồng ý"})))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cr["reviews"][0]["current"], true);
+
+    let (status, err) =
+        c.call("lanhdao", "POST", &format!("{path}/approve"), Some(json!({"password": "sai-mat-khau"}))).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("signature_refused")));
+    let (status, err) = c.call("thuky", "POST", &format!("{path}/publish"), Some(json!({"summary": "x"}))).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("approval_stale")),
+        "not approved yet"
+    );
+    let (status, cr) = c
+        .call(
+            "lanhdao",
+            "POST",
+            &format!("{path}/approve"),
+            Some(json!({"password": password_of("lanhdao"), "comment": "Ký duyệt"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cr["approval"]["content_hash"], cr["content_hash"], "the signature covers this exact content");
+
+    let (status, published) = c
+        .call(
+            "thuky",
+            "POST",
+            &format!("{path}/publish"),
+            Some(json!({"summary": "Bổ sung đăng ký trực tuyến", "effective_date": "2026-12-01"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+    assert_eq!(published["revision"], 2);
+    assert_eq!(published["effective_date"], "2026-12-01");
+    assert_eq!(published["front_matter"]["revision"], 2);
+    assert!(published["markdown"].as_str().unwrap().contains("trực tuyến"));
+
+    // Staff see the new revision; the old one stays readable, marked superseded.
+    let (_, current) = c.call("canbo", "GET", "/api/v1/procedures/QT-HTI-01", None).await;
+    assert_eq!((current["revision"].as_i64(), current["standing"].as_str()), (Some(2), Some("current")));
+    assert!(
+        current["approvals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["step"] == "approved" && a["by"].as_str().unwrap().contains("lanhdao"))
+    );
+    let (_, old) = c.call("canbo", "GET", "/api/v1/procedures/QT-HTI-01/revisions/1", None).await;
+    assert_eq!(old["standing"], "superseded");
+    let (_, history) = c.call("canbo", "GET", "/api/v1/procedures/QT-HTI-01/revisions", None).await;
+    assert_eq!(history["items"][0]["summary"], "Bổ sung đăng ký trực tuyến");
+    let (_, diff) = c.call("canbo", "GET", "/api/v1/procedures/QT-HTI-01/diff?from=1&to=2", None).await;
+    assert!(diff["front_matter"].as_array().unwrap().iter().any(|f| f["key"] == "revision"));
+    let (_, cr) = c.call("thuky", "GET", &path, None).await;
+    assert_eq!((cr["status"].as_str(), cr["published_revision"].as_i64()), (Some("published"), Some(2)));
+
+    // git log: one commit per revision, with its trailers.
+    let log = git_log(
+        data.path(),
+        "%(trailers:key=Procedure,key=Revision,key=Change-request,key=Approved-by,valueonly,separator=|)",
+    );
+    assert!(log[0].starts_with(&format!("QT-HTI-01|2|{id}|Ông/Bà lanhdao")), "{log:?}");
+    assert_eq!(log.iter().filter(|l| l.starts_with("QT-HTI-01|")).count(), 2);
+
+    // Read and understood.
+    let (status, _) =
+        c.call("canbo", "POST", "/api/v1/procedures/QT-HTI-01/acknowledge", Some(json!({"revision": 1}))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "only the current revision");
+    let (status, ack) =
+        c.call("canbo", "POST", "/api/v1/procedures/QT-HTI-01/acknowledge", Some(json!({"revision": 2}))).await;
+    assert_eq!((status, ack["newly_recorded"].as_bool()), (StatusCode::OK, Some(true)));
+    let (_, who) = c.call("thuky", "GET", "/api/v1/procedures/QT-HTI-01/acknowledgements", None).await;
+    let names = |list: &Value| {
+        list.as_array().unwrap().iter().map(|r| r["username"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(&who["acknowledged"]), ["canbo"]);
+    assert!(names(&who["pending"]).contains(&"xemxet".to_owned()));
+    assert!(!names(&who["pending"]).contains(&"canbo".to_owned()));
+}
+
+#[actix_web::test]
+async fn editing_after_approval_blocks_publishing_until_approved_again() {
+    let (_tree, _data, started) = setup();
+    let c = Client { app: service(&started).await };
+    let id = approved_change(&c, "Câu bổ sung thứ nhất.").await;
+    let path = format!("/api/v1/change-requests/{id}");
+    let (_, cr) = c.call("thuky", "GET", &path, None).await;
+    let edited = cr["markdown"].as_str().unwrap().replace("Câu bổ sung thứ nhất.", "Câu bổ sung đã sửa.");
+    let (status, cr) = c.call("thuky", "PUT", &format!("{path}/content"), Some(json!({"markdown": edited}))).await;
+    assert_eq!((status, cr["status"].as_str()), (StatusCode::OK, Some("in_review")));
+    assert_eq!(cr["approval"]["voided"], true);
+    assert_eq!(cr["reviews"][0]["current"], false);
+
+    let (status, err) = c.call("thuky", "POST", &format!("{path}/publish"), Some(json!({"summary": "Sửa"}))).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("approval_stale")));
+    let (status, err) =
+        c.call("lanhdao", "POST", &format!("{path}/approve"), Some(json!({"password": password_of("lanhdao")}))).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("reviews_pending")),
+        "old reviews do not count"
+    );
+
+    c.call("xemxet", "POST", &format!("{path}/reviews"), Some(json!({"decision": "approve"}))).await;
+    let (status, _) =
+        c.call("lanhdao", "POST", &format!("{path}/approve"), Some(json!({"password": password_of("lanhdao")}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, published) =
+        c.call("thuky", "POST", &format!("{path}/publish"), Some(json!({"summary": "Sửa"}))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(published["markdown"].as_str().unwrap().contains("Câu bổ sung đã sửa."));
+}
+
+#[actix_web::test]
+async fn authors_cannot_approve_and_closed_requests_stay_closed() {
+    let (_tree, _data, started) = setup();
+    add_user(&started, "kiemnhiem", &[Role::Secretary, Role::Approver], &[]);
+    let c = Client { app: service(&started).await };
+    let (_, cr) = c
+        .call(
+            "kiemnhiem",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-CT-01", "reason": "Sửa lệ phí", "kind": "revise"})),
+        )
+        .await;
+    let path = format!("/api/v1/change-requests/{}", cr["id"]);
+    let (status, err) = c
+        .call(
+            "kiemnhiem",
+            "POST",
+            &format!("{path}/submit"),
+            Some(json!({"reviewers": ["xemxet"], "approver": "kiemnhiem"})),
+        )
+        .await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_approver")));
+    c.call(
+        "kiemnhiem",
+        "POST",
+        &format!("{path}/submit"),
+        Some(json!({"reviewers": ["xemxet"], "approver": "lanhdao"})),
+    )
+    .await;
+    c.call("xemxet", "POST", &format!("{path}/reviews"), Some(json!({"decision": "approve"}))).await;
+    let (status, err) = c
+        .call("kiemnhiem", "POST", &format!("{path}/approve"), Some(json!({"password": password_of("kiemnhiem")})))
+        .await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("author_cannot_approve")));
+
+    let (status, _) =
+        c.call("lanhdao", "POST", &format!("{path}/reject"), Some(json!({"comment": "Chưa đủ căn cứ"}))).await;
+    assert_eq!(status, StatusCode::OK);
+    for (user, action, body) in [
+        ("kiemnhiem", "submit", json!({"reviewers": ["xemxet"], "approver": "lanhdao"})),
+        ("xemxet", "reviews", json!({"decision": "approve"})),
+        ("kiemnhiem", "publish", json!({"summary": "x"})),
+    ] {
+        let (status, err) = c.call(user, "POST", &format!("{path}/{action}"), Some(body)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{action}: {err}");
+    }
+    let (status, err) = c.call("kiemnhiem", "PUT", &format!("{path}/content"), Some(json!({"markdown": "x"}))).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")));
+    let (status, _) = c.call("thuky", "GET", "/api/v1/change-requests/99999", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[actix_web::test]
+async fn two_publishes_racing_on_one_procedure_one_wins() {
+    let (_tree, data, started) = setup();
+    let c = Client { app: service(&started).await };
+    let first = approved_change(&c, "Phương án thứ nhất.").await;
+    let second = approved_change(&c, "Phương án thứ hai.").await;
+    let c = &c;
+    let publish = |id: i64| async move {
+        let uri = format!("/api/v1/change-requests/{id}/publish");
+        c.call("thuky", "POST", &uri, Some(json!({"summary": format!("Yêu cầu {id}")}))).await
+    };
+    let ((s1, b1), (s2, b2)) = futures_util::future::join(publish(first), publish(second)).await;
+    let mut statuses = [s1, s2];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{b1} {b2}");
+    let (loser_body, loser_id) = if s1 == StatusCode::CONFLICT { (&b1, first) } else { (&b2, second) };
+    assert_eq!(loser_body["error"]["code"], "stale_revision");
+    // Nothing is lost: the losing request keeps its approved draft.
+    let (_, cr) = c.call("thuky", "GET", &format!("/api/v1/change-requests/{loser_id}"), None).await;
+    assert_eq!(cr["status"], "approved");
+    assert!(cr["markdown"].as_str().unwrap().contains("Phương án thứ"));
+    assert_eq!(git_log(data.path(), "%s").iter().filter(|s| s.starts_with("QT-HTI-01 lần ban hành 2")).count(), 1);
+    let (_, current) = c.call("canbo", "GET", "/api/v1/procedures/QT-HTI-01", None).await;
+    assert_eq!(current["revision"], 2);
+}
