@@ -118,3 +118,31 @@ pub async fn flagged(state: State, user: CurrentUser) -> AppResult<HttpResponse>
     let total = items.len() as i64;
     Ok(HttpResponse::Ok().json(List { items, total }))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preview {
+    code: String,
+    markdown: String,
+}
+
+/// `POST /api/v1/preview`: the draft rendered as readers will see it, and every rule of
+/// `qms check` it breaks (the editor's live preview). Changes nothing.
+pub async fn preview(state: State, user: CurrentUser, body: web::Json<Preview>) -> AppResult<HttpResponse> {
+    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+    let Preview { code, markdown } = body.into_inner();
+    let code = crate::domain::ProcedureCode::parse(&code)
+        .ok_or_else(|| AppError::unprocessable("invalid_code", "Mã quy trình không hợp lệ."))?;
+    let markdown = markdown.replace("\r\n", "\n");
+    let (html, problems) = blocking(move || {
+        let problems = crate::service::change_control::problems(&state.services, &code, &markdown)?;
+        let body = crate::markdown::split_front_matter(&markdown).map(|(_, b, _)| b.to_owned()).unwrap_or(markdown);
+        Ok((crate::markdown::render_html(&body), problems))
+    })
+    .await?;
+    let problems: Vec<_> = problems
+        .iter()
+        .map(|p| serde_json::json!({"line": p.line, "rule": p.rule.as_str(), "message": p.message}))
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({"html": html, "problems": problems})))
+}

@@ -17,6 +17,11 @@ pub const TOKEN_COOKIE: &str = "qms_token";
 /// A signed-in user.
 pub struct CurrentUser(pub Actor);
 
+/// Where a request's token came from: a browser's cookie needs CSRF protection, a header does not.
+fn from_cookie(req: &HttpRequest) -> bool {
+    req.headers().get(actix_web::http::header::AUTHORIZATION).is_none() && req.cookie(TOKEN_COOKIE).is_some()
+}
+
 pub fn token_of(req: &HttpRequest) -> Option<String> {
     let header = req.headers().get(actix_web::http::header::AUTHORIZATION);
     if let Some(value) = header.and_then(|h| h.to_str().ok()) {
@@ -32,12 +37,23 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = token_of(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        // A script on a page calling the API with the session cookie must prove it came from one
+        // of our pages, like a form does.
+        let unsafe_method = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
+        let csrf_missing = unsafe_method && req.path().starts_with("/api/") && from_cookie(req) && {
+            let sent = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let expected = crate::pages::session::csrf_for_session(token.as_deref().unwrap_or_default());
+            !crate::pages::session::constant_time_eq(sent.as_bytes(), expected.as_bytes())
+        };
         Box::pin(async move {
             let token = token
                 .filter(|t| !t.is_empty())
                 .ok_or_else(|| AppError::unauthorized("missing_token", "Bạn cần đăng nhập để tiếp tục."))?;
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
             let actor = blocking(move || auth::authenticate(&state.services, &token)).await?;
+            if csrf_missing {
+                return Err(AppError::forbidden("csrf_failed", "Thiếu mã chống giả mạo (CSRF) cho yêu cầu này."));
+            }
             Ok(CurrentUser(actor))
         })
     }

@@ -38,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/procedures/{code}/acknowledgements", web::get().to(document_control::acknowledgements))
             .route("/procedures/{code}/periodic-review", web::post().to(document_control::periodic_review))
             .route("/review-due", web::get().to(document_control::review_due))
+            .route("/preview", web::post().to(document_control::preview))
             .route("/flagged-for-review", web::get().to(document_control::flagged))
             .route("/legal-bases", web::get().to(legal::list))
             .route("/legal-bases", web::post().to(legal::create))

@@ -1,13 +1,13 @@
 //! Administration pages: accounts (list, create, edit) and the event log.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::forms::{form_error_status, parse_form, see_other};
 use super::session::Reader;
 use super::views::{AdminEventsPage, AdminUserPage, AdminUsersPage, FormErrors, UserForm};
 use crate::domain::{Action, Resource, Role, authorize};
-use crate::error::{AppError, AppResult, ErrorKind};
+use crate::error::{AppError, AppResult};
 use crate::http::blocking;
 use crate::service::ports::{EventFilter, UserRecord};
 use crate::service::users::{self, NewUser, Operator, UserChange};
@@ -23,11 +23,6 @@ struct UserFormBody {
     #[serde(default)]
     fields: Vec<String>,
     active: Option<String>,
-}
-
-fn parse_form(body: &[u8]) -> AppResult<UserFormBody> {
-    serde_html_form::from_bytes(body)
-        .map_err(|e| AppError::bad_request("malformed_form", format!("Biểu mẫu không hợp lệ: {e}")))
 }
 
 fn parse_roles(names: &[String]) -> AppResult<Vec<Role>> {
@@ -93,10 +88,6 @@ fn refill(form: &mut UserForm, body: &UserFormBody) {
     form.active = body.active.is_some();
 }
 
-fn form_status(e: &AppError) -> Option<StatusCode> {
-    matches!(e.kind, ErrorKind::Unprocessable | ErrorKind::Conflict).then(|| actix_web::ResponseError::status_code(e))
-}
-
 pub async fn users(reader: Reader) -> AppResult<HttpResponse> {
     authorize(&reader.actor, Action::ManageUsers, Resource::None)?;
     let state = reader.state.clone();
@@ -107,7 +98,7 @@ pub async fn users(reader: Reader) -> AppResult<HttpResponse> {
 
 pub async fn create_user(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
     authorize(&reader.actor, Action::ManageUsers, Resource::None)?;
-    let body = parse_form(&body)?;
+    let body: UserFormBody = parse_form(&body)?;
     reader.check_csrf(&body.csrf)?;
     let new = NewUser {
         username: body.username.clone().unwrap_or_default().trim().to_owned(),
@@ -121,7 +112,7 @@ pub async fn create_user(reader: Reader, body: web::Bytes) -> AppResult<HttpResp
     match blocking(move || users::create(&state.services, Operator::Admin(&actor), new)).await {
         Ok(created) => Ok(see_other(&format!("/admin/users/{}?saved=1", created.username))),
         Err(e) => {
-            let Some(status) = form_status(&e) else {
+            let Some(status) = form_error_status(&e) else {
                 return Err(e);
             };
             let mut form = form(&reader, None).await?;
@@ -165,7 +156,7 @@ pub async fn user(
 
 pub async fn update_user(reader: Reader, username: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
     authorize(&reader.actor, Action::ManageUsers, Resource::None)?;
-    let body = parse_form(&body)?;
+    let body: UserFormBody = parse_form(&body)?;
     reader.check_csrf(&body.csrf)?;
     let username = username.into_inner();
     let record = load_user(&reader, username.clone()).await?;
@@ -188,7 +179,7 @@ pub async fn update_user(reader: Reader, username: web::Path<String>, body: web:
     match outcome {
         Ok(_) => Ok(see_other(&format!("/admin/users/{username}?saved=1"))),
         Err(e) => {
-            let Some(status) = form_status(&e) else {
+            let Some(status) = form_error_status(&e) else {
                 return Err(e);
             };
             let mut form = form(&reader, Some(&record)).await?;
@@ -197,10 +188,6 @@ pub async fn update_user(reader: Reader, username: web::Path<String>, body: web:
             super::html_with(status, &AdminUserPage { c: reader.chrome(), form, notice: None })
         }
     }
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header(("Location", location.to_owned())).finish()
 }
 
 #[derive(Deserialize)]

@@ -36,6 +36,23 @@ impl Lang {
     }
 }
 
+/// A date, however many references templates wrap it in.
+pub trait AsDate {
+    fn as_date(&self) -> NaiveDate;
+}
+
+impl AsDate for NaiveDate {
+    fn as_date(&self) -> NaiveDate {
+        *self
+    }
+}
+
+impl<T: AsDate + ?Sized> AsDate for &T {
+    fn as_date(&self) -> NaiveDate {
+        (**self).as_date()
+    }
+}
+
 /// Both label tables, flattened to dotted keys.
 pub struct Catalog {
     vi: HashMap<String, String>,
@@ -99,14 +116,37 @@ impl<'a> Tr<'a> {
         self.labels.get(key).map(String::as_str)
     }
 
+    /// The label of a change request's status.
+    pub fn change_status(&self, status: &crate::domain::change_request::ChangeStatus) -> &'a str {
+        self.get(&format!("change.status_{}", status.as_str()))
+    }
+
+    /// The label of a kind of change.
+    pub fn change_kind(&self, kind: &crate::domain::change_request::ChangeKind) -> &'a str {
+        self.get(&format!("change.kind_{}", kind.as_str()))
+    }
+
+    /// The label and CSS class of a diff entry.
+    pub fn diff_label(&self, change: &crate::markdown::Change) -> &'a str {
+        self.get(&format!("change.{}", self.diff_class(change)))
+    }
+
+    pub fn diff_class(&self, change: &crate::markdown::Change) -> &'static str {
+        match change {
+            crate::markdown::Change::Added => "added",
+            crate::markdown::Change::Removed => "removed",
+            crate::markdown::Change::Changed => "changed",
+        }
+    }
+
     /// The label of a role.
     pub fn role(&self, role: &crate::domain::Role) -> &'a str {
         self.get(&format!("role.{}", role.as_str()))
     }
 
     /// A date as readers of the language write it (dd/mm/yyyy in Vietnamese).
-    pub fn date(&self, date: impl std::borrow::Borrow<NaiveDate>) -> String {
-        let date = date.borrow();
+    pub fn date(&self, date: impl AsDate) -> String {
+        let date = date.as_date();
         match self.lang {
             Lang::Vi => date.format("%d/%m/%Y").to_string(),
             Lang::En => date.format("%Y-%m-%d").to_string(),

@@ -5,7 +5,10 @@ mod admin;
 mod assets;
 mod auth;
 mod catalog;
+mod changes;
+mod document_control;
 pub mod errors;
+mod forms;
 pub mod i18n;
 mod master_list;
 mod procedure;
@@ -38,6 +41,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{username}", web::get().to(admin::user))
         .route("/admin/users/{username}", web::post().to(admin::update_user))
         .route("/admin/events", web::get().to(admin::events))
+        .route("/change-requests", web::get().to(changes::list))
+        .route("/change-requests", web::post().to(changes::create))
+        .route("/change-requests/new", web::get().to(changes::new_form))
+        .route("/change-requests/{id}", web::get().to(changes::detail))
+        .route("/change-requests/{id}/edit", web::get().to(changes::edit_form))
+        .route("/change-requests/{id}/edit", web::post().to(changes::save_edit))
+        .route("/change-requests/{id}/{action}", web::post().to(changes::act))
+        .route("/procedures/{code}/acknowledge", web::post().to(document_control::acknowledge))
+        .route("/procedures/{code}/acknowledgements", web::get().to(document_control::who_read))
+        .route("/procedures/{code}/periodic-review", web::post().to(document_control::periodic))
+        .route("/procedures/{code}/diff", web::get().to(document_control::diff))
+        .route("/review-due", web::get().to(document_control::review_due))
+        .route("/legal-bases", web::get().to(document_control::legal_bases))
+        .route("/legal-bases", web::post().to(document_control::add_legal))
+        .route("/legal-bases/{key}/supersede", web::post().to(document_control::supersede))
         .route("/static/{path:.*}", web::get().to(assets::serve));
 }
 
@@ -66,6 +84,16 @@ impl Reader {
         use crate::domain::{Action, Resource, authorize};
         let allowed = |action| authorize(&self.actor, action, Resource::None).is_ok();
         let mut nav = Vec::new();
+        let involved_in_changes = allowed(Action::ManageDocuments)
+            || self.actor.has(crate::domain::Role::Reviewer)
+            || self.actor.has(crate::domain::Role::Approver);
+        if involved_in_changes {
+            nav.push(("/change-requests", "change.list"));
+        }
+        if allowed(Action::ManageDocuments) {
+            nav.push(("/review-due", "control.due_list"));
+        }
+        nav.push(("/legal-bases", "control.legal"));
         if allowed(Action::ManageUsers) {
             nav.push(("/admin/users", "nav_extra.admin"));
         }

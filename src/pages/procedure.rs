@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::session::Reader;
 use super::views::{PrintPage, ProcedurePage};
 use crate::domain::procedure::RevisionStanding;
+use crate::domain::{Action, Resource, authorize};
 use crate::error::{AppError, AppResult};
 use crate::http::blocking;
 use crate::service::catalog::{self, ProcedureView};
@@ -15,11 +16,14 @@ struct Loaded {
     view: ProcedureView,
     revisions: Vec<RevisionRecord>,
     field_name: String,
+    acknowledged: bool,
+    flagged: Vec<String>,
 }
 
 async fn load(reader: &Reader, code: String, revision: Option<i32>) -> AppResult<Loaded> {
     let state = reader.state.clone();
     let lang = reader.lang.code();
+    let username = reader.actor.username.clone();
     blocking(move || {
         let s = &state.services;
         let view = match revision {
@@ -31,7 +35,17 @@ async fn load(reader: &Reader, code: String, revision: Option<i32>) -> AppResult
             .into_iter()
             .find(|f| f.field.code == view.procedure.field)
             .map_or_else(|| view.procedure.field.clone(), |f| f.field.name(lang).to_owned());
-        Ok(Loaded { view, revisions, field_name })
+        let acknowledged =
+            s.index.acknowledgements(&view.procedure.code, view.revision.revision)?.iter().any(|(u, _)| *u == username);
+        let superseded: Vec<String> = s
+            .index
+            .legal_bases()?
+            .into_iter()
+            .filter(|l| l.status == crate::domain::legal_basis::LegalStatus::Superseded)
+            .map(|l| l.key)
+            .collect();
+        let flagged = view.document.front.legal_basis.iter().filter(|k| superseded.contains(k)).cloned().collect();
+        Ok(Loaded { view, revisions, field_name, acknowledged, flagged })
     })
     .await
 }
@@ -48,9 +62,13 @@ fn parse_revision(raw: &str) -> AppResult<i32> {
 }
 
 async fn page(reader: Reader, code: String, revision: Option<i32>) -> AppResult<HttpResponse> {
-    let Loaded { view, revisions, field_name } = load(&reader, code, revision).await?;
+    let Loaded { view, revisions, field_name, acknowledged, flagged } = load(&reader, code, revision).await?;
+    let secretary = authorize(&reader.actor, Action::ManageDocuments, Resource::None).is_ok();
     super::html(&ProcedurePage {
         c: reader.chrome(),
+        secretary,
+        acknowledged,
+        flagged,
         signoffs: signoffs(&view.revision),
         superseded: view.standing == RevisionStanding::Superseded,
         obsolete: view.standing == RevisionStanding::Obsolete,

@@ -3,9 +3,14 @@
 use askama::Template;
 
 use super::i18n::Tr;
+use crate::check::Problem;
 use crate::domain::Role;
+use crate::domain::change_request::ChangeStatus;
 use crate::domain::event::Event;
+use crate::markdown::DocumentDiff;
 use crate::service::catalog::ProcedureView;
+use crate::service::change_control::view::ChangeView;
+use crate::service::ports::ChangeRequestRecord;
 use crate::service::ports::{FieldCount, ProcedureRecord, RevisionRecord, UserRecord};
 
 /// What the layout needs on every page.
@@ -51,6 +56,11 @@ pub struct ProcedurePage<'a> {
     pub signoffs: [Option<String>; 3],
     pub superseded: bool,
     pub obsolete: bool,
+    /// The reader may run document control (propose changes, periodic review, who has read).
+    pub secretary: bool,
+    pub acknowledged: bool,
+    /// Superseded legal bases this revision cites.
+    pub flagged: Vec<String>,
 }
 
 #[derive(Template)]
@@ -137,4 +147,109 @@ pub struct AdminEventsPage<'a> {
     pub total: i64,
     pub entity: String,
     pub actor: String,
+}
+
+#[derive(Template)]
+#[template(path = "change_list.html")]
+pub struct ChangeListPage<'a> {
+    pub c: Chrome<'a>,
+    pub items: Vec<ChangeRequestRecord>,
+    pub status: String,
+    pub statuses: Vec<ChangeStatus>,
+    pub can_create: bool,
+}
+
+#[derive(Template)]
+#[template(path = "change_new.html")]
+pub struct ChangeNewPage<'a> {
+    pub c: Chrome<'a>,
+    pub procedures: Vec<ProcedureRecord>,
+    /// (value, label key, chosen)
+    pub kinds: Vec<(&'static str, &'static str, bool)>,
+    pub code: String,
+    pub reason: String,
+    pub markdown: String,
+    pub error: Option<String>,
+}
+
+/// What the reader may do with a change request now.
+pub struct ChangeActions {
+    pub edit: bool,
+    pub submit: bool,
+    pub review: bool,
+    pub approve: bool,
+    pub publish: bool,
+    pub withdraw: bool,
+}
+
+#[derive(Template)]
+#[template(path = "change.html")]
+pub struct ChangePage<'a> {
+    pub c: Chrome<'a>,
+    pub v: ChangeView,
+    pub diff: DocumentDiff,
+    pub title: String,
+    pub can: ChangeActions,
+    pub reviews_complete: bool,
+    /// (username, display name, chosen)
+    pub reviewer_options: Vec<(String, String, bool)>,
+    pub approver_options: Vec<(String, String, bool)>,
+    /// The form a refused action came from, and why.
+    pub error: Option<(&'static str, String)>,
+    pub notice: Option<&'a str>,
+    pub today: String,
+}
+
+impl ChangePage<'_> {
+    /// The error to show inside form `form`, if that form caused it.
+    pub fn error_for(&self, form: &str) -> Option<&str> {
+        self.error.as_ref().filter(|(f, _)| *f == form).map(|(_, m)| m.as_str())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "change_edit.html")]
+pub struct ChangeEditPage<'a> {
+    pub c: Chrome<'a>,
+    pub cr: ChangeRequestRecord,
+    pub markdown: String,
+    pub preview: String,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Template)]
+#[template(path = "procedure_diff.html")]
+pub struct ProcedureDiffPage<'a> {
+    pub c: Chrome<'a>,
+    pub code: String,
+    pub from: i32,
+    pub to: i32,
+    pub diff: DocumentDiff,
+}
+
+#[derive(Template)]
+#[template(path = "acknowledgements.html")]
+pub struct AcknowledgementsPage<'a> {
+    pub c: Chrome<'a>,
+    pub s: crate::service::acknowledgements::AcknowledgementStatus,
+}
+
+#[derive(Template)]
+#[template(path = "review_due.html")]
+pub struct ReviewDuePage<'a> {
+    pub c: Chrome<'a>,
+    pub due: Vec<ProcedureRecord>,
+    /// (procedure code, superseded legal basis key)
+    pub flagged: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "legal_bases.html")]
+pub struct LegalBasesPage<'a> {
+    pub c: Chrome<'a>,
+    pub items: Vec<crate::domain::legal_basis::LegalBasis>,
+    pub secretary: bool,
+    pub types: [&'static str; 8],
+    pub error: Option<String>,
+    pub notice: Option<String>,
 }

@@ -1,0 +1,291 @@
+//! Change-control pages: the list, opening a request, the web editor with live preview, and one
+//! request with its diff and the actions the reader's role allows.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::forms::{form_error_status, parse_form, see_other};
+use super::session::Reader;
+use super::views::{ChangeActions, ChangeEditPage, ChangeListPage, ChangeNewPage, ChangePage};
+use crate::domain::change_request::{ChangeKind, ChangeStatus, Signed, reviews_complete};
+use crate::domain::{Action, Resource, Role, authorize};
+use crate::error::{AppError, AppResult};
+use crate::http::blocking;
+use crate::markdown::{parse_document, render_html};
+use crate::service::change_control::{create, edit, problems, publish, view, workflow};
+use crate::service::ports::{ChangeFilter, ProcedureFilter, SignoffKind};
+
+fn id_of(raw: &str) -> AppResult<i32> {
+    raw.parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| AppError::not_found("change_request_not_found", "Không có yêu cầu thay đổi này."))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+}
+
+pub async fn list(reader: Reader, query: web::Query<ListQuery>) -> AppResult<HttpResponse> {
+    let status = query.into_inner().status.unwrap_or_default();
+    let filter = ChangeFilter { status: ChangeStatus::parse(&status), limit: 500, ..Default::default() };
+    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (items, _) = blocking(move || view::list(&state.services, &actor, filter)).await?;
+    let can_create = authorize(&reader.actor, Action::ManageDocuments, Resource::None).is_ok();
+    super::html(&ChangeListPage { c: reader.chrome(), items, status, statuses: ChangeStatus::ALL.to_vec(), can_create })
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    code: Option<String>,
+    kind: Option<String>,
+}
+
+async fn new_page(
+    reader: &Reader,
+    query: NewQuery,
+    reason: String,
+    markdown: String,
+    error: Option<String>,
+) -> AppResult<ChangeNewPage<'_>> {
+    let state = reader.state.clone();
+    let filter =
+        ProcedureFilter { status: Some(crate::domain::ProcedureStatus::Effective), limit: 500, ..Default::default() };
+    let procedures = blocking(move || Ok(state.services.index.procedures(&filter)?.0)).await?;
+    Ok(ChangeNewPage {
+        c: reader.chrome(),
+        procedures,
+        kinds: ["revise", "create", "retire"]
+            .into_iter()
+            .map(|k| {
+                let label = match k {
+                    "revise" => "change.kind_revise",
+                    "create" => "change.kind_create",
+                    _ => "change.kind_retire",
+                };
+                (k, label, query.kind.as_deref().unwrap_or("revise") == k)
+            })
+            .collect(),
+        code: query.code.unwrap_or_default(),
+        reason,
+        markdown,
+        error,
+    })
+}
+
+pub async fn new_form(reader: Reader, query: web::Query<NewQuery>) -> AppResult<HttpResponse> {
+    authorize(&reader.actor, Action::ManageDocuments, Resource::None)?;
+    let page = new_page(&reader, query.into_inner(), String::new(), String::new(), None).await?;
+    super::html(&page)
+}
+
+#[derive(Deserialize)]
+struct NewForm {
+    csrf: String,
+    kind: String,
+    code: String,
+    reason: String,
+    #[serde(default)]
+    markdown: String,
+}
+
+pub async fn create(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
+    let form: NewForm = parse_form(&body)?;
+    reader.check_csrf(&form.csrf)?;
+    let kind = ChangeKind::parse(&form.kind)
+        .ok_or_else(|| AppError::bad_request("malformed_form", "Loại thay đổi không hợp lệ."))?;
+    let markdown = Some(form.markdown.clone()).filter(|m| !m.trim().is_empty());
+    let new = create::NewChange { code: form.code.trim().to_owned(), reason: form.reason.clone(), kind, markdown };
+    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    match blocking(move || create::create(&state.services, &actor, new)).await {
+        Ok(cr) => Ok(see_other(&format!("/change-requests/{}", cr.id))),
+        Err(e) => {
+            let Some(status) = form_error_status(&e) else { return Err(e) };
+            let query = NewQuery { code: Some(form.code), kind: Some(form.kind) };
+            let page = new_page(&reader, query, form.reason, form.markdown, Some(e.message)).await?;
+            super::html_with(status, &page)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    saved: Option<String>,
+}
+
+/// The request page, optionally with an error shown in the form that caused it.
+async fn detail_page(
+    reader: &Reader,
+    id: i32,
+    error: Option<(&'static str, String)>,
+    notice: Option<&str>,
+) -> AppResult<HttpResponse> {
+    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (v, users) = blocking(move || {
+        let v = view::view(&state.services, &actor, id)?;
+        Ok((v, state.services.users.users()?))
+    })
+    .await?;
+    let me = &reader.actor;
+    let secretary = authorize(me, Action::ManageDocuments, Resource::None).is_ok();
+    let involved = Resource::ChangeRequest {
+        author: &v.cr.author,
+        reviewers: &v.cr.reviewers,
+        approver: v.cr.approver.as_deref(),
+    };
+    let status = v.cr.status;
+    let reviews: Vec<Signed<'_>> = v
+        .signoffs
+        .iter()
+        .filter(|s| s.kind == SignoffKind::Review && !s.voided)
+        .map(|s| Signed { by: &s.username, content_hash: &s.content_hash, approves: s.decision == "approve" })
+        .collect();
+    let complete = reviews_complete(&v.cr.reviewers, &reviews, &v.cr.content_hash);
+    let can = ChangeActions {
+        edit: secretary && !status.is_closed() && v.cr.kind != ChangeKind::Retire,
+        submit: secretary && status == ChangeStatus::Draft,
+        review: status == ChangeStatus::InReview && authorize(me, Action::ReviewChange, involved).is_ok(),
+        approve: status == ChangeStatus::InReview && authorize(me, Action::ApproveChange, involved).is_ok(),
+        publish: secretary && status == ChangeStatus::Approved,
+        withdraw: secretary && !status.is_closed(),
+    };
+    let active: Vec<_> = users.into_iter().filter(|u| u.active && u.username != v.cr.author).collect();
+    let reviewer_options = active
+        .iter()
+        .map(|u| (u.username.clone(), u.display_name.clone(), v.cr.reviewers.contains(&u.username)))
+        .collect();
+    let approver_options = active
+        .iter()
+        .filter(|u| u.roles.contains(&Role::Approver))
+        .map(|u| (u.username.clone(), u.display_name.clone(), v.cr.approver.as_deref() == Some(u.username.as_str())))
+        .collect();
+    let title = parse_document(&v.markdown).map(|d| d.front.title).unwrap_or_default();
+    let status_code = error.as_ref().map_or(StatusCode::OK, |_| StatusCode::UNPROCESSABLE_ENTITY);
+    let page = ChangePage {
+        c: reader.chrome(),
+        diff: v.diff.clone(),
+        title,
+        can,
+        reviews_complete: complete,
+        reviewer_options,
+        approver_options,
+        error,
+        notice,
+        today: chrono::Utc::now().date_naive().to_string(),
+        v,
+    };
+    super::html_with(status_code, &page)
+}
+
+pub async fn detail(reader: Reader, id: web::Path<String>, query: web::Query<NoticeQuery>) -> AppResult<HttpResponse> {
+    let id = id_of(&id)?;
+    let notice = query.saved.as_ref().map(|_| reader.tr().get("admin.saved"));
+    detail_page(&reader, id, None, notice).await
+}
+
+pub async fn edit_form(reader: Reader, id: web::Path<String>) -> AppResult<HttpResponse> {
+    authorize(&reader.actor, Action::ManageDocuments, Resource::None)?;
+    let id = id_of(&id)?;
+    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let v = blocking(move || view::view(&state.services, &actor, id)).await?;
+    let preview = parse_document(&v.markdown).map(|d| render_html(&d.body)).unwrap_or_default();
+    super::html(&ChangeEditPage { c: reader.chrome(), cr: v.cr, markdown: v.markdown, preview, problems: v.problems })
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    csrf: String,
+    markdown: String,
+}
+
+pub async fn save_edit(reader: Reader, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+    let id = id_of(&id)?;
+    let form: EditForm = parse_form(&body)?;
+    reader.check_csrf(&form.csrf)?;
+    // Browsers send CRLF line ends from a textarea; the store keeps LF.
+    let markdown = form.markdown.replace("\r\n", "\n");
+    let (state, actor, text) = (reader.state.clone(), reader.actor.clone(), markdown.clone());
+    match blocking(move || edit::save_content(&state.services, &actor, id, &text)).await {
+        Ok(_) => Ok(see_other(&format!("/change-requests/{id}?saved=1"))),
+        Err(e) if e.code == "invalid_document" => {
+            let (state, actor, text) = (reader.state.clone(), reader.actor.clone(), markdown.clone());
+            let (cr, found) = blocking(move || {
+                let v = view::view(&state.services, &actor, id)?;
+                let code = crate::service::change_control::code_of(&v.cr)?;
+                Ok((v.cr, problems(&state.services, &code, &text)?))
+            })
+            .await?;
+            let preview = parse_document(&markdown).map(|d| render_html(&d.body)).unwrap_or_default();
+            let page = ChangeEditPage { c: reader.chrome(), cr, markdown, preview, problems: found };
+            super::html_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ActionForm {
+    csrf: String,
+    #[serde(default)]
+    reviewers: Vec<String>,
+    #[serde(default)]
+    approver: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    effective_date: String,
+}
+
+/// Runs one workflow action from its form; a refused action shows the page again with the
+/// message inside that form.
+pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::Bytes) -> AppResult<HttpResponse> {
+    let (raw_id, action) = path.into_inner();
+    let id = id_of(&raw_id)?;
+    let form: ActionForm = parse_form(&body)?;
+    reader.check_csrf(&form.csrf)?;
+    let name: &'static str = match action.as_str() {
+        "submit" => "submit",
+        "reviews" => "review",
+        "approve" => "approve",
+        "reject" => "reject",
+        "publish" => "publish",
+        "withdraw" => "withdraw",
+        _ => return Err(AppError::not_found("not_found", "Không có thao tác này.")),
+    };
+    let effective_date = match form.effective_date.trim() {
+        "" => None,
+        d => Some(d.parse().map_err(|_| AppError::bad_request("malformed_form", "Ngày hiệu lực không hợp lệ."))?),
+    };
+    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let outcome = blocking(move || {
+        let s = &state.services;
+        match name {
+            "submit" => workflow::submit(s, &actor, id, form.reviewers, form.approver).map(|_| ()),
+            "review" => workflow::review(s, &actor, id, form.decision != "request_changes", &form.comment).map(|_| ()),
+            "approve" => workflow::approve(s, &actor, id, &form.password, &form.comment).map(|_| ()),
+            "reject" => workflow::reject(s, &actor, id, &form.comment).map(|_| ()),
+            "publish" => {
+                let input = publish::PublishInput { effective_date, summary: form.summary };
+                publish::publish(s, &actor, id, input).map(|_| ())
+            }
+            _ => workflow::withdraw(s, &actor, id, &form.comment).map(|_| ()),
+        }
+    })
+    .await;
+    match outcome {
+        Ok(()) => Ok(see_other(&format!("/change-requests/{id}?saved=1"))),
+        Err(e) if form_error_status(&e).is_some() || e.code == "signature_refused" => {
+            let message = reader.tr().find(&format!("error.{}", e.code)).map_or(e.message.clone(), str::to_owned);
+            detail_page(&reader, id, Some((name, message)), None).await
+        }
+        Err(e) => Err(e),
+    }
+}
