@@ -4,50 +4,9 @@
 mod common;
 
 use actix_web::http::StatusCode;
-use actix_web::test::{self, TestRequest};
 use common::*;
 use qms::domain::Role;
 use serde_json::{Value, json};
-
-struct Client<S> {
-    app: S,
-}
-
-impl<S, B> Client<S>
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
-    async fn token(&self, user: &str) -> String {
-        let password = if user == "admin" { ADMIN_PASSWORD.to_owned() } else { password_of(user) };
-        let req =
-            TestRequest::post().uri("/api/v1/auth/login").set_json(json!({"username": user, "password": password}));
-        let body = body_json(test::call_service(&self.app, req.to_request()).await).await;
-        body["token"].as_str().unwrap_or_else(|| panic!("login {user}: {body}")).to_owned()
-    }
-
-    async fn call(&self, user: &str, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let token = self.token(user).await;
-        let req = match method {
-            "GET" => TestRequest::get(),
-            "PUT" => TestRequest::put(),
-            _ => TestRequest::post(),
-        }
-        .uri(uri)
-        .insert_header(("Authorization", format!("Bearer {token}")));
-        let req = match body {
-            Some(b) => req.set_json(b),
-            None => req,
-        };
-        let res = test::call_service(&self.app, req.to_request()).await;
-        let status = res.status();
-        (status, body_json(res).await)
-    }
-}
 
 fn setup() -> (tempfile::TempDir, tempfile::TempDir, qms::app::Startup) {
     let tree = small_corpus(&["QT-HT-01", "QT-HTI-01", "QT-CT-01"]);

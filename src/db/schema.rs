@@ -169,6 +169,111 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audits (id) {
+        id -> Integer,
+        title -> Text,
+        year -> Integer,
+        scope_fields -> Text,
+        scope_procedures -> Text,
+        criteria -> Text,
+        planned_start -> Date,
+        planned_end -> Date,
+        lead_auditor -> Text,
+        auditors -> Text,
+        independence_override -> Nullable<Text>,
+        status -> Text,
+        strong_points -> Text,
+        to_improve -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    checklist_items (id) {
+        id -> Integer,
+        audit_id -> Integer,
+        procedure_code -> Text,
+        revision -> Integer,
+        position -> Integer,
+        kind -> Text,
+        text -> Text,
+        result -> Text,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    nonconformities (id) {
+        id -> Integer,
+        source -> Text,
+        finding_id -> Nullable<Integer>,
+        description -> Text,
+        severity -> Text,
+        correction -> Text,
+        status -> Text,
+        why -> Text,
+        root_cause -> Text,
+        similar_checked -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    nonconformity_procedures (nonconformity_id, procedure_code) {
+        nonconformity_id -> Integer,
+        procedure_code -> Text,
+    }
+}
+
+diesel::table! {
+    findings (id) {
+        id -> Integer,
+        audit_id -> Integer,
+        procedure_code -> Text,
+        procedure_revision -> Integer,
+        procedure_commit -> Text,
+        clause -> Text,
+        kind -> Text,
+        description -> Text,
+        evidence -> Text,
+        nonconformity_id -> Nullable<Integer>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    corrective_actions (id) {
+        id -> Integer,
+        action -> Text,
+        owner -> Text,
+        due_date -> Date,
+        verify_after -> Nullable<Date>,
+        requires_change_of -> Nullable<Text>,
+        change_request_id -> Nullable<Integer>,
+        status -> Text,
+        evidence -> Text,
+        verification_comment -> Text,
+        verified_by -> Nullable<Text>,
+        verified_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    nonconformity_actions (nonconformity_id, corrective_action_id) {
+        nonconformity_id -> Integer,
+        corrective_action_id -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
     fields,
@@ -183,4 +288,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     periodic_reviews,
     acknowledgements,
     procedure_legal_bases,
+    audits,
+    checklist_items,
+    nonconformities,
+    nonconformity_procedures,
+    findings,
+    corrective_actions,
+    nonconformity_actions,
 );

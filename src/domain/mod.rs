@@ -1,11 +1,13 @@
 //! The domain: pure Rust types, rules and lifecycles. Nothing here knows about HTTP, SQL or git.
 
+pub mod audit;
 pub mod change_request;
 pub mod code;
 pub mod event;
 pub mod field;
 pub mod front_matter;
 pub mod legal_basis;
+pub mod nonconformity;
 pub mod password;
 pub mod permission;
 pub mod procedure;

@@ -1,6 +1,7 @@
 //! The JSON API (`/api/v1`, see API.md) and `/healthz`. One small handler per action: extract,
 //! authorise, call the service in a blocking thread, map to a DTO.
 
+mod audits;
 mod auth;
 mod catalog;
 mod changes;
@@ -11,6 +12,8 @@ pub mod error;
 pub mod events;
 pub mod extract;
 mod legal;
+mod nonconformities;
+mod quality_dto;
 mod users;
 
 use actix_web::{HttpResponse, web};
@@ -53,6 +56,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/change-requests/{id}/reject", web::post().to(changes::reject))
             .route("/change-requests/{id}/withdraw", web::post().to(changes::withdraw))
             .route("/change-requests/{id}/publish", web::post().to(changes::publish))
+            .route("/audit-programme", web::get().to(audits::programme))
+            .route("/audits", web::get().to(audits::list))
+            .route("/audits", web::post().to(audits::plan))
+            .route("/audits/{id}", web::get().to(audits::get))
+            .route("/audits/{id}/start", web::post().to(audits::start))
+            .route("/audits/{id}/close", web::post().to(audits::close))
+            .route("/audits/{id}/findings", web::post().to(audits::add_finding))
+            .route("/audits/{id}/report", web::get().to(audits::report))
+            .route("/audits/{id}/report", web::put().to(audits::write_report))
+            .route("/audits/{id}/checklist", web::get().to(audits::checklist))
+            .route("/audits/{id}/checklist/{item}", web::put().to(audits::check))
+            .route("/nonconformities", web::get().to(nonconformities::list))
+            .route("/nonconformities", web::post().to(nonconformities::open))
+            .route("/nonconformities/{id}", web::get().to(nonconformities::get))
+            .route("/nonconformities/{id}/root-cause", web::put().to(nonconformities::root_cause))
+            .route("/nonconformities/{id}/close", web::post().to(nonconformities::close))
+            .route("/corrective-actions", web::get().to(nonconformities::list_ca))
+            .route("/corrective-actions", web::post().to(nonconformities::create_ca))
+            .route("/corrective-actions/{id}", web::get().to(nonconformities::get_ca))
+            .route("/corrective-actions/{id}/start", web::post().to(nonconformities::start_ca))
+            .route("/corrective-actions/{id}/complete", web::post().to(nonconformities::complete_ca))
+            .route("/corrective-actions/{id}/verify", web::post().to(nonconformities::verify_ca))
+            .route("/corrective-actions/{id}/link-change", web::post().to(nonconformities::link_change))
             .default_service(web::to(not_found)),
     );
 }

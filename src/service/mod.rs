@@ -12,6 +12,7 @@ pub mod import;
 pub mod legal;
 pub mod periodic_review;
 pub mod ports;
+pub mod quality;
 pub mod reconcile;
 pub mod trailers;
 pub mod users;
@@ -19,7 +20,7 @@ pub mod users;
 use std::sync::Arc;
 
 pub use documents::{DocumentCache, RenderedDocument};
-use ports::{ChangeRequests, ContentStore, Events, Index, Users};
+use ports::{Audits, ChangeRequests, ContentStore, Events, Index, Nonconformities, Users};
 
 /// The adapters and caches every use case works with, shared by all workers.
 #[derive(Clone)]
@@ -28,6 +29,8 @@ pub struct Services {
     pub users: Arc<dyn Users>,
     pub events: Arc<dyn Events>,
     pub changes: Arc<dyn ChangeRequests>,
+    pub nonconformities: Arc<dyn Nonconformities>,
+    pub audits: Arc<dyn Audits>,
     pub store: Arc<dyn ContentStore>,
     pub documents: DocumentCache,
     pub tokens: Arc<auth::TokenKeys>,

@@ -135,3 +135,51 @@ pub fn add_user(startup: &Startup, username: &str, roles: &[qms::domain::Role], 
 pub fn password_of(username: &str) -> String {
     format!("{}-mat-khau-1", username.chars().rev().collect::<String>())
 }
+
+/// A JSON API client over the in-process app, signing in as each user.
+pub struct Client<S> {
+    pub app: S,
+}
+
+impl<S, B> Client<S>
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    pub async fn token(&self, user: &str) -> String {
+        let password = if user == "admin" { ADMIN_PASSWORD.to_owned() } else { password_of(user) };
+        let req = test::TestRequest::post()
+            .uri("/api/v1/auth/login")
+            .set_json(serde_json::json!({"username": user, "password": password}));
+        let body = body_json(test::call_service(&self.app, req.to_request()).await).await;
+        body["token"].as_str().unwrap_or_else(|| panic!("login {user}: {body}")).to_owned()
+    }
+
+    pub async fn call(
+        &self,
+        user: &str,
+        method: &str,
+        uri: &str,
+        body: Option<serde_json::Value>,
+    ) -> (actix_web::http::StatusCode, serde_json::Value) {
+        let token = self.token(user).await;
+        let req = match method {
+            "GET" => test::TestRequest::get(),
+            "PUT" => test::TestRequest::put(),
+            _ => test::TestRequest::post(),
+        }
+        .uri(uri)
+        .insert_header(("Authorization", format!("Bearer {token}")));
+        let req = match body {
+            Some(b) => req.set_json(b),
+            None => req,
+        };
+        let res = test::call_service(&self.app, req.to_request()).await;
+        let status = res.status();
+        (status, body_json(res).await)
+    }
+}

@@ -3,12 +3,14 @@
 mod changes;
 mod events;
 mod index;
+mod quality;
 mod store;
 mod users;
 
 pub use changes::*;
 pub use events::*;
 pub use index::*;
+pub use quality::*;
 pub use store::*;
 pub use users::*;
 

@@ -1,0 +1,331 @@
+//! `Nonconformities` on the database.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::connection::{Db, DbConn};
+use super::events::append;
+use super::schema::{corrective_actions, nonconformities, nonconformity_actions, nonconformity_procedures, procedures};
+use crate::domain::event::NewEvent;
+use crate::domain::nonconformity::{CaStatus, NcSource, NcStatus, Severity};
+use crate::service::ports::{CaFilter, CaRecord, NcFilter, NcRecord, Nonconformities, PortError, PortResult};
+
+type NcRow = (
+    i32,
+    String,
+    Option<i32>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+macro_rules! nc_select {
+    () => {{
+        use nonconformities::*;
+        (id, source, finding_id, description, severity, correction, status, why, root_cause, similar_checked, created_by, created_at, closed_at)
+    }};
+}
+
+fn nc_from(c: &mut DbConn, r: NcRow) -> QueryResult<NcRecord> {
+    let procedures = nonconformity_procedures::table
+        .filter(nonconformity_procedures::nonconformity_id.eq(r.0))
+        .select(nonconformity_procedures::procedure_code)
+        .order(nonconformity_procedures::procedure_code)
+        .load(c)?;
+    let actions = nonconformity_actions::table
+        .filter(nonconformity_actions::nonconformity_id.eq(r.0))
+        .select(nonconformity_actions::corrective_action_id)
+        .order(nonconformity_actions::corrective_action_id)
+        .load(c)?;
+    Ok(NcRecord {
+        id: r.0,
+        source: NcSource::parse(&r.1).unwrap_or(NcSource::Other),
+        finding_id: r.2,
+        description: r.3,
+        severity: Severity::parse(&r.4).unwrap_or(Severity::Minor),
+        correction: r.5,
+        status: NcStatus::parse(&r.6).unwrap_or(NcStatus::Open),
+        why: serde_json::from_str(&r.7).unwrap_or_default(),
+        root_cause: r.8,
+        similar_checked: r.9,
+        procedures,
+        actions,
+        created_by: r.10,
+        created_at: r.11,
+        closed_at: r.12,
+    })
+}
+
+/// Inserts a nonconformity and its procedures inside the caller's transaction; its id.
+pub fn insert_nc_in(c: &mut DbConn, nc: &NcRecord) -> QueryResult<i32> {
+    use nonconformities::*;
+    diesel::insert_into(table)
+        .values((
+            source.eq(nc.source.as_str()),
+            finding_id.eq(nc.finding_id),
+            description.eq(&nc.description),
+            severity.eq(nc.severity.as_str()),
+            correction.eq(&nc.correction),
+            status.eq(nc.status.as_str()),
+            why.eq(serde_json::to_string(&nc.why).unwrap_or_else(|_| "[]".into())),
+            root_cause.eq(&nc.root_cause),
+            similar_checked.eq(nc.similar_checked),
+            created_by.eq(&nc.created_by),
+            created_at.eq(nc.created_at),
+            closed_at.eq(nc.closed_at),
+        ))
+        .execute(c)?;
+    let new_id: i32 = table.select(id).order(id.desc()).first(c)?;
+    for code in &nc.procedures {
+        diesel::insert_into(nonconformity_procedures::table)
+            .values((
+                nonconformity_procedures::nonconformity_id.eq(new_id),
+                nonconformity_procedures::procedure_code.eq(code),
+            ))
+            .execute(c)?;
+    }
+    Ok(new_id)
+}
+
+type CaRow = (
+    i32,
+    String,
+    String,
+    NaiveDate,
+    Option<NaiveDate>,
+    Option<String>,
+    Option<i32>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<NaiveDateTime>,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+fn ca_from(c: &mut DbConn, r: CaRow) -> QueryResult<CaRecord> {
+    let ncs = nonconformity_actions::table
+        .filter(nonconformity_actions::corrective_action_id.eq(r.0))
+        .select(nonconformity_actions::nonconformity_id)
+        .order(nonconformity_actions::nonconformity_id)
+        .load(c)?;
+    Ok(CaRecord {
+        id: r.0,
+        action: r.1,
+        owner: r.2,
+        due_date: r.3,
+        verify_after: r.4,
+        requires_change_of: r.5,
+        change_request_id: r.6,
+        status: CaStatus::parse(&r.7).unwrap_or(CaStatus::Planned),
+        evidence: r.8,
+        verification_comment: r.9,
+        verified_by: r.10,
+        verified_at: r.11,
+        created_by: r.12,
+        created_at: r.13,
+        completed_at: r.14,
+        nonconformities: ncs,
+    })
+}
+
+macro_rules! ca_select {
+    () => {{
+        use corrective_actions::*;
+        (
+            id,
+            action,
+            owner,
+            due_date,
+            verify_after,
+            requires_change_of,
+            change_request_id,
+            status,
+            evidence,
+            verification_comment,
+            verified_by,
+            verified_at,
+            created_by,
+            created_at,
+            completed_at,
+        )
+    }};
+}
+
+fn nc_filtered<'a>(f: &'a NcFilter) -> nonconformities::BoxedQuery<'a, <DbConn as Connection>::Backend> {
+    let mut q = nonconformities::table.into_boxed();
+    if let Some(s) = f.status {
+        q = q.filter(nonconformities::status.eq(s.as_str()));
+    }
+    if let Some(s) = f.source {
+        q = q.filter(nonconformities::source.eq(s.as_str()));
+    }
+    if let Some(code) = &f.procedure {
+        let ids = nonconformity_procedures::table
+            .filter(nonconformity_procedures::procedure_code.eq(code))
+            .select(nonconformity_procedures::nonconformity_id);
+        q = q.filter(nonconformities::id.eq_any(ids));
+    }
+    if let Some(field) = &f.field {
+        let codes = procedures::table.filter(procedures::field.eq(field)).select(procedures::code);
+        let ids = nonconformity_procedures::table
+            .filter(nonconformity_procedures::procedure_code.eq_any(codes))
+            .select(nonconformity_procedures::nonconformity_id);
+        q = q.filter(nonconformities::id.eq_any(ids));
+    }
+    q
+}
+
+fn ca_filtered<'a>(f: &'a CaFilter) -> corrective_actions::BoxedQuery<'a, <DbConn as Connection>::Backend> {
+    let mut q = corrective_actions::table.into_boxed();
+    if let Some(s) = f.status {
+        q = q.filter(corrective_actions::status.eq(s.as_str()));
+    }
+    if let Some(owner) = &f.owner {
+        q = q.filter(corrective_actions::owner.eq(owner));
+    }
+    if let Some(day) = f.overdue_on {
+        q = q.filter(corrective_actions::due_date.lt(day)).filter(corrective_actions::status.eq_any([
+            "planned",
+            "in_progress",
+            "not_effective",
+        ]));
+    }
+    q
+}
+
+impl Nonconformities for Db {
+    fn insert_nc(&self, nc: &NcRecord, event: &NewEvent) -> PortResult<i32> {
+        self.write(|c| {
+            let id = insert_nc_in(c, nc)?;
+            append(c, &NewEvent { entity_id: id.to_string(), ..event.clone() })?;
+            Ok(id)
+        })
+    }
+
+    fn nc(&self, id: i32) -> PortResult<Option<NcRecord>> {
+        self.read(|c| {
+            let row: Option<NcRow> = nonconformities::table.find(id).select(nc_select!()).first(c).optional()?;
+            row.map(|r| nc_from(c, r)).transpose()
+        })
+    }
+
+    fn ncs(&self, filter: &NcFilter) -> PortResult<(Vec<NcRecord>, i64)> {
+        self.read(|c| {
+            let total = nc_filtered(filter).count().get_result(c)?;
+            let rows: Vec<NcRow> = nc_filtered(filter)
+                .order(nonconformities::id.desc())
+                .limit(filter.limit)
+                .offset(filter.offset)
+                .select(nc_select!())
+                .load(c)?;
+            let items = rows.into_iter().map(|r| nc_from(c, r)).collect::<QueryResult<_>>()?;
+            Ok((items, total))
+        })
+    }
+
+    fn update_nc(&self, nc: &NcRecord, event: &NewEvent) -> PortResult<()> {
+        self.write(|c| {
+            use nonconformities::*;
+            diesel::update(table.find(nc.id))
+                .set((
+                    status.eq(nc.status.as_str()),
+                    correction.eq(&nc.correction),
+                    why.eq(serde_json::to_string(&nc.why).unwrap_or_else(|_| "[]".into())),
+                    root_cause.eq(&nc.root_cause),
+                    similar_checked.eq(nc.similar_checked),
+                    closed_at.eq(nc.closed_at),
+                ))
+                .execute(c)?;
+            append(c, event)
+        })
+    }
+
+    fn insert_ca(&self, ca: &CaRecord, event: &NewEvent) -> PortResult<i32> {
+        self.write(|c| {
+            use corrective_actions::*;
+            diesel::insert_into(table)
+                .values((
+                    action.eq(&ca.action),
+                    owner.eq(&ca.owner),
+                    due_date.eq(ca.due_date),
+                    verify_after.eq(ca.verify_after),
+                    requires_change_of.eq(&ca.requires_change_of),
+                    change_request_id.eq(ca.change_request_id),
+                    status.eq(ca.status.as_str()),
+                    evidence.eq(&ca.evidence),
+                    verification_comment.eq(&ca.verification_comment),
+                    created_by.eq(&ca.created_by),
+                    created_at.eq(ca.created_at),
+                ))
+                .execute(c)?;
+            let new_id: i32 = table.select(id).order(id.desc()).first(c)?;
+            for nc in &ca.nonconformities {
+                diesel::insert_into(nonconformity_actions::table)
+                    .values((
+                        nonconformity_actions::nonconformity_id.eq(nc),
+                        nonconformity_actions::corrective_action_id.eq(new_id),
+                    ))
+                    .execute(c)?;
+                diesel::update(nonconformities::table.find(nc).filter(nonconformities::status.eq("open")))
+                    .set(nonconformities::status.eq("action_planned"))
+                    .execute(c)?;
+            }
+            append(c, &NewEvent { entity_id: new_id.to_string(), ..event.clone() })?;
+            Ok(new_id)
+        })
+    }
+
+    fn ca(&self, id: i32) -> PortResult<Option<CaRecord>> {
+        self.read(|c| {
+            let row: Option<CaRow> = corrective_actions::table.find(id).select(ca_select!()).first(c).optional()?;
+            row.map(|r| ca_from(c, r)).transpose()
+        })
+    }
+
+    fn cas(&self, filter: &CaFilter) -> PortResult<(Vec<CaRecord>, i64)> {
+        self.read(|c| {
+            let total = ca_filtered(filter).count().get_result(c)?;
+            let rows: Vec<CaRow> = ca_filtered(filter)
+                .order(corrective_actions::due_date)
+                .limit(filter.limit)
+                .offset(filter.offset)
+                .select(ca_select!())
+                .load(c)?;
+            let items = rows.into_iter().map(|r| ca_from(c, r)).collect::<QueryResult<_>>()?;
+            Ok((items, total))
+        })
+    }
+
+    fn update_ca(&self, ca: &CaRecord, expected: CaStatus, event: &NewEvent) -> PortResult<()> {
+        let applied = self.write(|c| {
+            use corrective_actions::*;
+            let n = diesel::update(table.find(ca.id).filter(status.eq(expected.as_str())))
+                .set((
+                    status.eq(ca.status.as_str()),
+                    requires_change_of.eq(&ca.requires_change_of),
+                    change_request_id.eq(ca.change_request_id),
+                    evidence.eq(&ca.evidence),
+                    verification_comment.eq(&ca.verification_comment),
+                    verified_by.eq(&ca.verified_by),
+                    verified_at.eq(ca.verified_at),
+                    completed_at.eq(ca.completed_at),
+                ))
+                .execute(c)?;
+            if n == 1 {
+                append(c, event)?;
+            }
+            Ok(n == 1)
+        })?;
+        if applied { Ok(()) } else { Err(PortError::Conflict("the corrective action changed meanwhile".into())) }
+    }
+}

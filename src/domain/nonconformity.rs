@@ -1,0 +1,134 @@
+//! Nonconformities and corrective actions (ISO 9001 10.2). A nonconformity closes only when every
+//! linked action is verified effective; an action is verified by someone other than its owner,
+//! not before its verification date; "not effective" reopens it.
+
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+    };
+}
+
+pub(crate) use text_enum;
+
+text_enum!(
+    /// Where a nonconformity was found.
+    NcSource { AuditFinding = "audit_finding", Complaint = "complaint", Process = "process", ManagementReview = "management_review", Other = "other" }
+);
+
+text_enum!(Severity { Major = "major", Minor = "minor" });
+
+text_enum!(
+    /// open → action_planned → closed.
+    NcStatus { Open = "open", ActionPlanned = "action_planned", Closed = "closed" }
+);
+
+text_enum!(
+    /// planned → in_progress → done → verified_effective | not_effective (which reopens it).
+    CaStatus { Planned = "planned", InProgress = "in_progress", Done = "done", VerifiedEffective = "verified_effective", NotEffective = "not_effective" }
+);
+
+/// A step of a corrective action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaStep {
+    Start,
+    Complete,
+    Verify { effective: bool },
+}
+
+/// A refused step: a stable code and a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The action's state after `step`.
+pub fn next_action(status: CaStatus, step: CaStep) -> Result<CaStatus, Refused> {
+    use CaStatus::*;
+    match (status, step) {
+        (Planned | NotEffective, CaStep::Start) => Ok(InProgress),
+        (InProgress, CaStep::Complete) => Ok(Done),
+        (Done, CaStep::Verify { effective: true }) => Ok(VerifiedEffective),
+        (Done, CaStep::Verify { effective: false }) => Ok(NotEffective),
+        _ => Err(Refused {
+            code: "invalid_transition",
+            message: format!(
+                "Hành động khắc phục đang ở trạng thái \"{}\", không thể thực hiện bước này.",
+                status.as_str()
+            ),
+        }),
+    }
+}
+
+/// A nonconformity closes only when it has actions and every one is verified effective.
+pub fn may_close(status: NcStatus, actions: &[CaStatus]) -> Result<(), Refused> {
+    if status == NcStatus::Closed {
+        return Err(Refused {
+            code: "invalid_transition", message: "Sự không phù hợp đã được đóng.".into()
+        });
+    }
+    if actions.is_empty() || actions.iter().any(|a| *a != CaStatus::VerifiedEffective) {
+        return Err(Refused {
+            code: "actions_not_verified",
+            message: "Chỉ đóng được khi mọi hành động khắc phục đã được xác nhận có hiệu lực.".into(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use CaStatus::*;
+
+    #[test]
+    fn every_action_state_and_step() {
+        let steps =
+            [CaStep::Start, CaStep::Complete, CaStep::Verify { effective: true }, CaStep::Verify { effective: false }];
+        let table: [(CaStatus, [Option<CaStatus>; 4]); 5] = [
+            (Planned, [Some(InProgress), None, None, None]),
+            (InProgress, [None, Some(Done), None, None]),
+            (Done, [None, None, Some(VerifiedEffective), Some(NotEffective)]),
+            (VerifiedEffective, [None, None, None, None]),
+            (NotEffective, [Some(InProgress), None, None, None]),
+        ];
+        for (from, expected) in table {
+            for (step, to) in steps.into_iter().zip(expected) {
+                assert_eq!(next_action(from, step).ok(), to, "{from:?} + {step:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn closing_needs_every_action_verified() {
+        assert_eq!(may_close(NcStatus::ActionPlanned, &[]).unwrap_err().code, "actions_not_verified");
+        assert_eq!(
+            may_close(NcStatus::ActionPlanned, &[VerifiedEffective, Done]).unwrap_err().code,
+            "actions_not_verified"
+        );
+        assert!(may_close(NcStatus::ActionPlanned, &[VerifiedEffective, VerifiedEffective]).is_ok());
+        assert_eq!(may_close(NcStatus::Closed, &[VerifiedEffective]).unwrap_err().code, "invalid_transition");
+    }
+
+    #[test]
+    fn texts_round_trip() {
+        for s in NcSource::ALL {
+            assert_eq!(NcSource::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(CaStatus::parse("verified_effective"), Some(VerifiedEffective));
+        assert_eq!(Severity::parse("critical"), None);
+    }
+}

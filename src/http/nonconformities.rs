@@ -1,0 +1,264 @@
+//! `/api/v1/nonconformities` and `/api/v1/corrective-actions`.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::blocking;
+use super::dto::Page;
+use super::extract::CurrentUser;
+use super::quality_dto as dto;
+use crate::app::AppState;
+use crate::domain::nonconformity::{CaStatus, NcSource, NcStatus, Severity};
+use crate::domain::{Action, Resource, authorize};
+use crate::error::{AppError, AppResult};
+use crate::service::ports::{CaFilter, CaRecord, NcFilter};
+use crate::service::quality::{actions, nonconformities};
+
+type State = web::Data<AppState>;
+
+fn id_of(raw: &str, what: &'static str) -> AppResult<i32> {
+    raw.parse().ok().filter(|n| *n > 0).ok_or_else(|| AppError::not_found(what, "Không tìm thấy."))
+}
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenNc {
+    source: NcSource,
+    finding_id: Option<i32>,
+    #[serde(default)]
+    procedure_codes: Vec<String>,
+    description: String,
+    severity: Severity,
+    correction: Option<String>,
+}
+
+pub async fn open(state: State, user: CurrentUser, body: web::Json<OpenNc>) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let new = nonconformities::NewNc {
+        source: b.source,
+        finding_id: b.finding_id,
+        procedure_codes: b.procedure_codes,
+        description: b.description,
+        severity: b.severity,
+        correction: b.correction,
+    };
+    let nc = blocking(move || nonconformities::open(&state.services, &user.0, new)).await?;
+    Ok(HttpResponse::Created().json(dto::nonconformity(&nc)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NcQuery {
+    status: Option<NcStatus>,
+    source: Option<NcSource>,
+    field: Option<String>,
+    procedure: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+pub async fn list(state: State, user: CurrentUser, query: web::Query<NcQuery>) -> AppResult<HttpResponse> {
+    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+    let q = query.into_inner();
+    let (limit, offset) = Page { limit: q.limit, offset: q.offset }.bounds()?;
+    let filter = NcFilter { status: q.status, source: q.source, field: q.field, procedure: q.procedure, limit, offset };
+    let (items, total) = blocking(move || nonconformities::list(&state.services, &filter)).await?;
+    Ok(HttpResponse::Ok()
+        .json(json!({"total": total, "items": items.iter().map(dto::nonconformity).collect::<Vec<_>>()})))
+}
+
+pub async fn get(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+    let id = id_of(&id, "nonconformity_not_found")?;
+    let (nc, acts, similar, fixes) = blocking(move || {
+        let s = &state.services;
+        let nc = nonconformities::load(s, id)?;
+        let acts = nonconformities::actions_of(s, &nc)?;
+        let similar = nonconformities::similar(s, &nc)?;
+        let fixes = fixed_by(s, &acts)?;
+        Ok((nc, acts, similar, fixes))
+    })
+    .await?;
+    let mut body = dto::nonconformity(&nc);
+    body["corrective_actions"] = acts.iter().map(|a| dto::corrective_action(a, today())).collect();
+    body["similar"] = similar
+        .iter()
+        .map(|n| json!({"id": n.id, "status": n.status, "description": n.description, "procedure_codes": n.procedures}))
+        .collect();
+    body["fixed_by_revisions"] = fixes.into();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// The procedure revisions published by the change requests of these actions.
+pub fn fixed_by(services: &crate::service::Services, acts: &[CaRecord]) -> AppResult<Vec<serde_json::Value>> {
+    let mut out = Vec::new();
+    for cr_id in acts.iter().filter_map(|a| a.change_request_id) {
+        if let Some(cr) = services.changes.change_request(cr_id)?
+            && let Some(revision) = cr.published_revision
+        {
+            out.push(json!({"code": cr.code, "revision": revision, "change_request_id": cr.id, "commit": cr.published_commit}));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootCause {
+    #[serde(default)]
+    why: Vec<String>,
+    root_cause: String,
+    #[serde(default)]
+    similar_checked: bool,
+}
+
+pub async fn root_cause(
+    state: State,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<RootCause>,
+) -> AppResult<HttpResponse> {
+    let id = id_of(&id, "nonconformity_not_found")?;
+    let RootCause { why, root_cause, similar_checked } = body.into_inner();
+    let nc = blocking(move || {
+        nonconformities::record_root_cause(&state.services, &user.0, id, why, &root_cause, similar_checked)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(dto::nonconformity(&nc)))
+}
+
+pub async fn close(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+    let id = id_of(&id, "nonconformity_not_found")?;
+    let nc = blocking(move || nonconformities::close(&state.services, &user.0, id)).await?;
+    Ok(HttpResponse::Ok().json(dto::nonconformity(&nc)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCa {
+    nonconformity_ids: Vec<i32>,
+    action: String,
+    owner: String,
+    due_date: NaiveDate,
+    verify_after: Option<NaiveDate>,
+    requires_change_of: Option<String>,
+}
+
+pub async fn create_ca(state: State, user: CurrentUser, body: web::Json<NewCa>) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let new = actions::NewCa {
+        nonconformity_ids: b.nonconformity_ids,
+        action: b.action,
+        owner: b.owner,
+        due_date: b.due_date,
+        verify_after: b.verify_after,
+        requires_change_of: b.requires_change_of,
+    };
+    let ca = blocking(move || actions::create(&state.services, &user.0, new)).await?;
+    Ok(HttpResponse::Created().json(dto::corrective_action(&ca, today())))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaQuery {
+    status: Option<CaStatus>,
+    owner: Option<String>,
+    overdue: Option<bool>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+pub async fn list_ca(state: State, user: CurrentUser, query: web::Query<CaQuery>) -> AppResult<HttpResponse> {
+    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+    let q = query.into_inner();
+    let (limit, offset) = Page { limit: q.limit, offset: q.offset }.bounds()?;
+    let filter = CaFilter {
+        status: q.status,
+        owner: q.owner,
+        overdue_on: q.overdue.filter(|o| *o).map(|_| today()),
+        limit,
+        offset,
+    };
+    let (items, total) = blocking(move || actions::list(&state.services, &filter)).await?;
+    Ok(HttpResponse::Ok().json(
+        json!({"total": total, "items": items.iter().map(|a| dto::corrective_action(a, today())).collect::<Vec<_>>()}),
+    ))
+}
+
+pub async fn get_ca(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+    let id = id_of(&id, "corrective_action_not_found")?;
+    let ca = blocking(move || actions::load(&state.services, id)).await?;
+    Ok(HttpResponse::Ok().json(dto::corrective_action(&ca, today())))
+}
+
+async fn ca_step(
+    state: State,
+    user: CurrentUser,
+    id: String,
+    act: impl FnOnce(&crate::service::Services, &crate::domain::Actor, i32) -> AppResult<CaRecord> + Send + 'static,
+) -> AppResult<HttpResponse> {
+    let id = id_of(&id, "corrective_action_not_found")?;
+    let ca = blocking(move || act(&state.services, &user.0, id)).await?;
+    Ok(HttpResponse::Ok().json(dto::corrective_action(&ca, today())))
+}
+
+pub async fn start_ca(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+    ca_step(state, user, id.into_inner(), actions::start).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Complete {
+    evidence: String,
+}
+
+pub async fn complete_ca(
+    state: State,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<Complete>,
+) -> AppResult<HttpResponse> {
+    let evidence = body.into_inner().evidence;
+    ca_step(state, user, id.into_inner(), move |s, a, id| actions::complete(s, a, id, &evidence)).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verify {
+    effective: bool,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn verify_ca(
+    state: State,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<Verify>,
+) -> AppResult<HttpResponse> {
+    let Verify { effective, comment } = body.into_inner();
+    ca_step(state, user, id.into_inner(), move |s, a, id| actions::verify(s, a, id, effective, &comment)).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    change_request_id: i32,
+}
+
+pub async fn link_change(
+    state: State,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<Link>,
+) -> AppResult<HttpResponse> {
+    let cr = body.into_inner().change_request_id;
+    ca_step(state, user, id.into_inner(), move |s, a, id| actions::link_change(s, a, id, cr)).await
+}
