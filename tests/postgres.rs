@@ -66,6 +66,7 @@ async fn the_service_runs_on_postgresql_and_rebuilds_from_git() {
     let kntc = fields["items"].as_array().unwrap().iter().find(|f| f["code"] == "KNTC").unwrap().clone();
     assert_eq!(kntc["procedure_count"], 1);
     publish_a_revision(&started);
+    audit_to_nonconformity(&started);
     let before: Vec<_> = CODES.iter().flat_map(|c| started.state.services.index.revisions(c).unwrap()).collect();
     assert_eq!(before.len(), 4);
     drop(app);
@@ -112,4 +113,55 @@ fn publish_a_revision(started: &qms::app::Startup) {
     let view = publish::publish(s, &thuky, cr.id, input).unwrap();
     assert_eq!(view.revision.revision, 2);
     assert!(qms::service::audit_log::verify(s).unwrap().broken.is_none());
+}
+
+/// Audits, findings and nonconformities on PostgreSQL.
+fn audit_to_nonconformity(started: &qms::app::Startup) {
+    use qms::domain::Role;
+    use qms::domain::audit::FindingType;
+    use qms::service::quality::{actions, audits, nonconformities, programme};
+    let s = &started.state.services;
+    add_user(started, "danhgia", &[Role::Auditor], &["CT"]);
+    add_user(started, "nguoilam", &[Role::Staff], &[]);
+    let actor = |name: &str| qms::service::auth::authenticate(s, &qms::service::auth::issue(s, s.users.user(name).unwrap().unwrap()).unwrap().token).unwrap();
+    let (auditor, secretary) = (actor("danhgia"), actor("thuky"));
+    let new = audits::NewAudit {
+        title: "Đánh giá Khiếu nại, tố cáo".into(),
+        year: 2026,
+        fields: vec!["KNTC".into()],
+        procedures: vec![],
+        criteria: "TCVN ISO 9001:2015".into(),
+        planned_start: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        planned_end: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        lead_auditor: "danhgia".into(),
+        auditors: vec![],
+        independence_override: None,
+    };
+    let audit = audits::plan(s, &secretary, new).unwrap();
+    audits::start(s, &auditor, audit.id).unwrap();
+    assert!(!s.audits.checklist(audit.id).unwrap().is_empty());
+    let finding = audits::NewFinding {
+        procedure_code: "QT-KNTC-01".into(),
+        clause: "8.5".into(),
+        kind: FindingType::MajorNc,
+        description: "Quá hạn giải quyết".into(),
+        evidence: "Sổ".into(),
+    };
+    let f = audits::add_finding(s, &auditor, audit.id, finding).unwrap();
+    let nc = nonconformities::load(s, f.nonconformity_id.unwrap()).unwrap();
+    assert_eq!(nc.procedures, ["QT-KNTC-01"]);
+    let ca = actions::NewCa {
+        nonconformity_ids: vec![nc.id],
+        action: "Nhắc hạn".into(),
+        owner: "nguoilam".into(),
+        due_date: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+        verify_after: None,
+        requires_change_of: None,
+    };
+    actions::create(s, &secretary, ca).unwrap();
+    let overdue = qms::service::ports::CaFilter { overdue_on: Some(chrono::Utc::now().date_naive()), limit: 10, ..Default::default() };
+    assert_eq!(actions::list(s, &overdue).unwrap().1, 1);
+    let rows = programme::programme(s, 2026, "vi").unwrap();
+    assert_eq!(rows[0].field, "KNTC", "the field with an open nonconformity comes first");
+    assert!(nonconformities::similar(s, &nc).unwrap().is_empty());
 }
