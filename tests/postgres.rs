@@ -123,7 +123,13 @@ fn audit_to_nonconformity(started: &qms::app::Startup) {
     let s = &started.state.services;
     add_user(started, "danhgia", &[Role::Auditor], &["CT"]);
     add_user(started, "nguoilam", &[Role::Staff], &[]);
-    let actor = |name: &str| qms::service::auth::authenticate(s, &qms::service::auth::issue(s, s.users.user(name).unwrap().unwrap()).unwrap().token).unwrap();
+    let actor = |name: &str| {
+        qms::service::auth::authenticate(
+            s,
+            &qms::service::auth::issue(s, s.users.user(name).unwrap().unwrap()).unwrap().token,
+        )
+        .unwrap()
+    };
     let (auditor, secretary) = (actor("danhgia"), actor("thuky"));
     let new = audits::NewAudit {
         title: "Đánh giá Khiếu nại, tố cáo".into(),
@@ -159,7 +165,11 @@ fn audit_to_nonconformity(started: &qms::app::Startup) {
         requires_change_of: None,
     };
     actions::create(s, &secretary, ca).unwrap();
-    let overdue = qms::service::ports::CaFilter { overdue_on: Some(chrono::Utc::now().date_naive()), limit: 10, ..Default::default() };
+    let overdue = qms::service::ports::CaFilter {
+        overdue_on: Some(chrono::Utc::now().date_naive()),
+        limit: 10,
+        ..Default::default()
+    };
     assert_eq!(actions::list(s, &overdue).unwrap().1, 1);
     let rows = programme::programme(s, 2026, "vi").unwrap();
     assert_eq!(rows[0].field, "KNTC", "the field with an open nonconformity comes first");

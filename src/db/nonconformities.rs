@@ -29,7 +29,21 @@ type NcRow = (
 macro_rules! nc_select {
     () => {{
         use nonconformities::*;
-        (id, source, finding_id, description, severity, correction, status, why, root_cause, similar_checked, created_by, created_at, closed_at)
+        (
+            id,
+            source,
+            finding_id,
+            description,
+            severity,
+            correction,
+            status,
+            why,
+            root_cause,
+            similar_checked,
+            created_by,
+            created_at,
+            closed_at,
+        )
     }};
 }
 

@@ -139,6 +139,11 @@ impl<'a> Tr<'a> {
         }
     }
 
+    /// The label of an enumerated value: `label("audit.status", "planned")` is `audit.status_planned`.
+    pub fn label(&self, group: &str, value: &str) -> &'a str {
+        self.get(&format!("{group}_{value}"))
+    }
+
     /// The label of a role.
     pub fn role(&self, role: &crate::domain::Role) -> &'a str {
         self.get(&format!("role.{}", role.as_str()))

@@ -3,6 +3,7 @@
 
 mod admin;
 mod assets;
+mod audits;
 mod auth;
 mod catalog;
 mod changes;
@@ -12,6 +13,7 @@ mod forms;
 pub mod i18n;
 mod master_list;
 mod procedure;
+mod quality;
 pub mod session;
 mod views;
 
@@ -56,6 +58,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/legal-bases", web::get().to(document_control::legal_bases))
         .route("/legal-bases", web::post().to(document_control::add_legal))
         .route("/legal-bases/{key}/supersede", web::post().to(document_control::supersede))
+        .route("/audits", web::get().to(audits::list))
+        .route("/audits", web::post().to(audits::plan))
+        .route("/audits/new", web::get().to(audits::new_form))
+        .route("/audits/{id}", web::get().to(audits::detail))
+        .route("/audits/{id}/report", web::get().to(audits::report))
+        .route("/audits/{id}/{action}", web::post().to(audits::act))
+        .route("/nonconformities", web::get().to(quality::register))
+        .route("/nonconformities", web::post().to(quality::open))
+        .route("/nonconformities/new", web::get().to(quality::new_form))
+        .route("/nonconformities/{id}", web::get().to(quality::detail))
+        .route("/nonconformities/{id}/print", web::get().to(quality::print))
+        .route("/nonconformities/{id}/{action}", web::post().to(quality::nc_act))
+        .route("/corrective-actions", web::get().to(quality::action_list))
+        .route("/corrective-actions", web::post().to(quality::create_action))
+        .route("/corrective-actions/{id}/{action}", web::post().to(quality::ca_act))
         .route("/static/{path:.*}", web::get().to(assets::serve));
 }
 
@@ -93,6 +110,8 @@ impl Reader {
         if allowed(Action::ManageDocuments) {
             nav.push(("/review-due", "control.due_list"));
         }
+        nav.push(("/audits", "audit.list"));
+        nav.push(("/nonconformities", "nc.register"));
         nav.push(("/legal-bases", "control.legal"));
         if allowed(Action::ManageUsers) {
             nav.push(("/admin/users", "nav_extra.admin"));
