@@ -189,6 +189,14 @@ fn nc_filtered<'a>(f: &'a NcFilter) -> nonconformities::BoxedQuery<'a, <DbConn a
             .select(nonconformity_procedures::nonconformity_id);
         q = q.filter(nonconformities::id.eq_any(ids));
     }
+    if let Some(owner) = &f.owner {
+        let actions =
+            corrective_actions::table.filter(corrective_actions::owner.eq(owner)).select(corrective_actions::id);
+        let ids = nonconformity_actions::table
+            .filter(nonconformity_actions::corrective_action_id.eq_any(actions))
+            .select(nonconformity_actions::nonconformity_id);
+        q = q.filter(nonconformities::id.eq_any(ids));
+    }
     if let Some(field) = &f.field {
         let codes = procedures::table.filter(procedures::field.eq(field)).select(procedures::code);
         let ids = nonconformity_procedures::table

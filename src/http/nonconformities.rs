@@ -59,6 +59,7 @@ pub struct NcQuery {
     source: Option<NcSource>,
     field: Option<String>,
     procedure: Option<String>,
+    owner: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -67,7 +68,15 @@ pub async fn list(state: State, user: CurrentUser, query: web::Query<NcQuery>) -
     authorize(&user.0, Action::ReadProcedures, Resource::None)?;
     let q = query.into_inner();
     let (limit, offset) = Page { limit: q.limit, offset: q.offset }.bounds()?;
-    let filter = NcFilter { status: q.status, source: q.source, field: q.field, procedure: q.procedure, limit, offset };
+    let filter = NcFilter {
+        status: q.status,
+        source: q.source,
+        field: q.field,
+        procedure: q.procedure,
+        owner: q.owner,
+        limit,
+        offset,
+    };
     let (items, total) = blocking(move || nonconformities::list(&state.services, &filter)).await?;
     Ok(HttpResponse::Ok()
         .json(json!({"total": total, "items": items.iter().map(dto::nonconformity).collect::<Vec<_>>()})))

@@ -29,13 +29,16 @@ pub struct RegisterQuery {
     status: Option<String>,
     source: Option<String>,
     field: Option<String>,
+    owner: Option<String>,
 }
 
 pub async fn register(reader: Reader, query: web::Query<RegisterQuery>) -> AppResult<HttpResponse> {
     let q = query.into_inner();
     let (status, source, field) =
         (q.status.unwrap_or_default(), q.source.unwrap_or_default(), q.field.unwrap_or_default());
+    let owner = q.owner.unwrap_or_default();
     let filter = NcFilter {
+        owner: Some(owner.trim().to_owned()).filter(|o| !o.is_empty()),
         status: NcStatus::parse(&status),
         source: NcSource::parse(&source),
         field: Some(field.trim().to_uppercase()).filter(|f| !f.is_empty()),
@@ -53,6 +56,7 @@ pub async fn register(reader: Reader, query: web::Query<RegisterQuery>) -> AppRe
         status,
         source,
         field,
+        owner,
         can_manage,
     })
 }

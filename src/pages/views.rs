@@ -326,6 +326,7 @@ pub struct NcsPage<'a> {
     pub status: String,
     pub source: String,
     pub field: String,
+    pub owner: String,
     pub can_manage: bool,
 }
 

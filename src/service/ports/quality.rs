@@ -56,6 +56,8 @@ pub struct NcFilter {
     pub source: Option<NcSource>,
     pub procedure: Option<String>,
     pub field: Option<String>,
+    /// Nonconformities with an action owned by this user.
+    pub owner: Option<String>,
     pub limit: i64,
     pub offset: i64,
 }
