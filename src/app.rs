@@ -80,6 +80,7 @@ pub fn open(settings: &Settings) -> AppResult<Services> {
         changes: db.clone(),
         nonconformities: db.clone(),
         audits: db,
+        search: Arc::new(crate::search::TantivySearch::open(&settings.data_dir.join("search"))?),
         store,
         documents: DocumentCache::default(),
         tokens,
@@ -98,6 +99,7 @@ pub fn start(settings: Settings) -> AppResult<Startup> {
     } else {
         None
     };
+    crate::service::search::ensure_complete(&services, reconciled.commits_read > 0)?;
     let state = web::Data::new(AppState { services, settings, i18n: pages::i18n::Catalog::load() });
     Ok(Startup { state, reconciled, imported, first_admin })
 }

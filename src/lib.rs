@@ -17,5 +17,6 @@ pub mod fault;
 pub mod http;
 pub mod markdown;
 pub mod pages;
+pub mod search;
 pub mod service;
 pub mod store;

@@ -14,6 +14,7 @@ pub mod extract;
 mod legal;
 mod nonconformities;
 mod quality_dto;
+mod search;
 mod users;
 
 use actix_web::{HttpResponse, web};
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/procedures/{code}/acknowledgements", web::get().to(document_control::acknowledgements))
             .route("/procedures/{code}/periodic-review", web::post().to(document_control::periodic_review))
             .route("/review-due", web::get().to(document_control::review_due))
+            .route("/search", web::get().to(search::search))
             .route("/preview", web::post().to(document_control::preview))
             .route("/flagged-for-review", web::get().to(document_control::flagged))
             .route("/legal-bases", web::get().to(legal::list))

@@ -9,4 +9,4 @@ mod render;
 pub use diff::{Change, DocumentDiff, FieldChange, SectionChange, StepChange, diff_documents};
 pub use document::{ParseError, ProcedureDocument, parse_document, set_front_matter_values, split_front_matter};
 pub use outline::{Block, Heading, Outline, StepTable, TableRow, outline};
-pub use render::{render_html, slugify};
+pub use render::{plain_text, render_html, slugify};

@@ -1,7 +1,6 @@
 //! Home, field and search pages.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
 
 use super::session::Reader;
 use super::views::{HomePage, ProcedureListPage};
@@ -47,27 +46,5 @@ pub async fn field(reader: Reader, code: web::Path<String>) -> AppResult<HttpRes
         total,
         items,
         empty: t.get("field.empty"),
-    })
-}
-
-#[derive(Deserialize)]
-pub struct SearchQuery {
-    q: Option<String>,
-}
-
-pub async fn search(reader: Reader, query: web::Query<SearchQuery>) -> AppResult<HttpResponse> {
-    let text: String = query.into_inner().q.unwrap_or_default().chars().take(200).collect();
-    let state = reader.state.clone();
-    let wanted = text.clone();
-    let (items, total) =
-        blocking(move || catalog::procedures(&state.services, &effective(None, None, Some(wanted)))).await?;
-    let t = reader.tr();
-    super::html(&ProcedureListPage {
-        c: reader.chrome(),
-        heading: t.get("list.results").into(),
-        query: Some(text),
-        total,
-        items,
-        empty: t.get("list.no_results"),
     })
 }

@@ -14,6 +14,7 @@ pub mod i18n;
 mod master_list;
 mod procedure;
 mod quality;
+mod search;
 pub mod session;
 mod views;
 
@@ -31,7 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(auth::login))
         .route("/logout", web::post().to(auth::logout))
         .route("/lang/{lang}", web::get().to(auth::switch_language))
-        .route("/search", web::get().to(catalog::search))
+        .route("/search", web::get().to(search::page))
         .route("/fields/{code}", web::get().to(catalog::field))
         .route("/procedures/{code}", web::get().to(procedure::current))
         .route("/procedures/{code}/revisions/{revision}", web::get().to(procedure::revision))

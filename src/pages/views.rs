@@ -380,3 +380,13 @@ pub struct CasPage<'a> {
     pub owner: String,
     pub overdue: bool,
 }
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage<'a> {
+    pub c: Chrome<'a>,
+    pub query: String,
+    pub hits: Vec<crate::service::ports::SearchHit>,
+    /// (code, name, chosen)
+    pub fields: Vec<(String, String, bool)>,
+}

@@ -14,13 +14,14 @@ pub mod periodic_review;
 pub mod ports;
 pub mod quality;
 pub mod reconcile;
+pub mod search;
 pub mod trailers;
 pub mod users;
 
 use std::sync::Arc;
 
 pub use documents::{DocumentCache, RenderedDocument};
-use ports::{Audits, ChangeRequests, ContentStore, Events, Index, Nonconformities, Users};
+use ports::{Audits, ChangeRequests, ContentStore, Events, Index, Nonconformities, SearchIndex, Users};
 
 /// The adapters and caches every use case works with, shared by all workers.
 #[derive(Clone)]
@@ -31,6 +32,7 @@ pub struct Services {
     pub changes: Arc<dyn ChangeRequests>,
     pub nonconformities: Arc<dyn Nonconformities>,
     pub audits: Arc<dyn Audits>,
+    pub search: Arc<dyn SearchIndex>,
     pub store: Arc<dyn ContentStore>,
     pub documents: DocumentCache,
     pub tokens: Arc<auth::TokenKeys>,

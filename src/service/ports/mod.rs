@@ -4,6 +4,7 @@ mod changes;
 mod events;
 mod index;
 mod quality;
+mod search;
 mod store;
 mod users;
 
@@ -11,6 +12,7 @@ pub use changes::*;
 pub use events::*;
 pub use index::*;
 pub use quality::*;
+pub use search::*;
 pub use store::*;
 pub use users::*;
 

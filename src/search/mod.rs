@@ -1,0 +1,214 @@
+//! `SearchIndex` on tantivy. Every text is indexed twice: as written (lower-cased) and folded
+//! (tones removed, đ→d), so a query without diacritics finds everything while a query with them
+//! ranks exact matches first. Text is NFC-normalised first: Vietnamese typed on different systems
+//! arrives composed or decomposed.
+
+mod schema;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::service::ports::{PortError, PortResult, SearchDoc, SearchHit, SearchIndex, SearchQuery};
+use schema::Fields;
+
+fn failure(e: impl std::fmt::Display) -> PortError {
+    PortError::Failure(format!("search: {e}"))
+}
+
+fn nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
+/// The index in a directory of its own; writes are serialised (one writer at a time).
+pub struct TantivySearch {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    writing: Mutex<()>,
+}
+
+impl TantivySearch {
+    /// Opens the index at `dir`, creating it (or recreating it, if unreadable or of another
+    /// schema: it is rebuilt from the store) when needed.
+    pub fn open(dir: &Path) -> PortResult<Self> {
+        let (schema, fields) = schema::build();
+        std::fs::create_dir_all(dir).map_err(failure)?;
+        let index = match Index::open_in_dir(dir) {
+            Ok(index) if index.schema() == schema => index,
+            _ => {
+                std::fs::remove_dir_all(dir).map_err(failure)?;
+                std::fs::create_dir_all(dir).map_err(failure)?;
+                Index::create_in_dir(dir, schema).map_err(failure)?
+            }
+        };
+        schema::register_tokenizers(&index);
+        let reader =
+            index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into().map_err(failure)?;
+        Ok(Self { index, reader, fields, writing: Mutex::new(()) })
+    }
+
+    fn write(&self, change: impl FnOnce(&mut tantivy::IndexWriter) -> tantivy::Result<()>) -> PortResult<()> {
+        let _one = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let mut writer = self.index.writer_with_num_threads(1, 20_000_000).map_err(failure)?;
+        change(&mut writer).map_err(failure)?;
+        writer.commit().map_err(failure)?;
+        self.reader.reload().map_err(failure)
+    }
+
+    fn filters(&self, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
+        let term = |field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+        };
+        let mut out = Vec::new();
+        if let Some(field) = q.field.as_deref().filter(|f| !f.is_empty()) {
+            out.push((Occur::Must, term(self.fields.field, field)));
+        }
+        if let Some(kind) = q.kind.as_deref().filter(|k| !k.is_empty()) {
+            out.push((Occur::Must, term(self.fields.kind, kind)));
+        }
+        if !q.include_obsolete {
+            out.push((Occur::Must, term(self.fields.status, "effective")));
+        }
+        out
+    }
+}
+
+impl SearchIndex for TantivySearch {
+    fn upsert(&self, docs: &[SearchDoc]) -> PortResult<()> {
+        self.write(|w| {
+            for d in docs {
+                w.delete_term(Term::from_field_text(self.fields.code, &d.code));
+                w.add_document(self.fields.document(&SearchDoc {
+                    title: nfc(&d.title),
+                    headings: nfc(&d.headings),
+                    body: nfc(&d.body),
+                    ..d.clone()
+                }))?;
+            }
+            Ok(())
+        })
+    }
+
+    fn clear(&self) -> PortResult<()> {
+        self.write(|w| w.delete_all_documents().map(|_| ()))
+    }
+
+    fn search(&self, q: &SearchQuery) -> PortResult<Vec<SearchHit>> {
+        let text = nfc(q.text.trim());
+        if text.is_empty() {
+            return Ok(vec![]);
+        }
+        let f = &self.fields;
+        let mut parser = QueryParser::for_index(&self.index, f.searched());
+        parser.set_conjunction_by_default();
+        for (field, boost) in f.boosts() {
+            parser.set_field_boost(field, boost);
+        }
+        // Lenient: a citizen's stray quote or colon is text, never an error.
+        let (matching, _) = parser.parse_query_lenient(&text);
+        // Words that appear together, in order, in a title or heading rank higher.
+        let words: String = text.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+        let mut phrases = QueryParser::for_index(&self.index, f.phrased());
+        for (field, boost) in f.boosts() {
+            phrases.set_field_boost(field, boost);
+        }
+        let (phrase, _) = phrases.parse_query_lenient(&format!("\"{}\"", words.trim()));
+        let mut clauses = vec![
+            (Occur::Must, matching.box_clone()),
+            (Occur::Should, Box::new(BoostQuery::new(phrase, 2.0)) as Box<dyn Query>),
+        ];
+        clauses.extend(self.filters(q));
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top =
+            searcher.search(&query, &TopDocs::with_limit(q.limit.clamp(1, 500)).order_by_score()).map_err(failure)?;
+        let mut snippets = SnippetGenerator::create(&searcher, &*matching, f.body_folded).map_err(failure)?;
+        snippets.set_max_num_chars(200);
+        top.into_iter()
+            .map(|(score, address)| {
+                let doc: TantivyDocument = searcher.doc(address).map_err(failure)?;
+                let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+                let revision = doc.get_first(f.revision).and_then(|v| v.as_u64()).unwrap_or_default() as i32;
+                Ok(SearchHit {
+                    code: text_of(f.code),
+                    title: text_of(f.title_exact),
+                    field: text_of(f.field),
+                    revision,
+                    snippet: snippets.snippet_from_doc(&doc).to_html(),
+                    score,
+                })
+            })
+            .collect()
+    }
+
+    fn count(&self) -> PortResult<u64> {
+        let searcher = self.reader.searcher();
+        let all = tantivy::query::AllQuery;
+        Ok(searcher.search(&all, &Count).map_err(failure)? as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(code: &str, title: &str, body: &str) -> SearchDoc {
+        SearchDoc {
+            code: code.into(),
+            title: title.into(),
+            field: code.split('-').nth(1).unwrap_or_default().into(),
+            kind: "operational".into(),
+            status: "effective".into(),
+            revision: 1,
+            headings: String::new(),
+            body: body.into(),
+        }
+    }
+
+    fn codes(index: &TantivySearch, text: &str) -> Vec<String> {
+        let q = SearchQuery { text: text.into(), limit: 10, ..Default::default() };
+        index.search(&q).unwrap().into_iter().map(|h| h.code).collect()
+    }
+
+    #[test]
+    fn folding_finds_everything_and_exact_spelling_ranks_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = TantivySearch::open(dir.path()).unwrap();
+        index
+            .upsert(&[
+                doc("QT-TDTT-01", "Công nhận câu lạc bộ thể thao", "thể thao quần chúng"),
+                doc("QT-CT-04", "Chứng thực hợp đồng thế chấp", "thế chấp quyền sử dụng đất"),
+                doc("QT-DD-01", "Hòa giải tranh chấp đất đai", "đất đai"),
+            ])
+            .unwrap();
+        assert_eq!(codes(&index, "thể")[0], "QT-TDTT-01");
+        assert_eq!(codes(&index, "thế")[0], "QT-CT-04");
+        let folded = codes(&index, "the");
+        assert!(folded.contains(&"QT-TDTT-01".to_owned()) && folded.contains(&"QT-CT-04".to_owned()));
+        assert_eq!(codes(&index, "dat dai"), ["QT-DD-01"]);
+        assert_eq!(codes(&index, "ĐẤT ĐAI"), ["QT-DD-01"]);
+        // Decomposed input (NFD) finds the composed text.
+        let nfd: String = "đất đai".nfd().collect();
+        assert_eq!(codes(&index, &nfd), ["QT-DD-01"]);
+        assert_eq!(index.count().unwrap(), 3);
+        index.upsert(&[doc("QT-DD-01", "Hòa giải tranh chấp đất đai (sửa)", "")]).unwrap();
+        assert_eq!(index.count().unwrap(), 3, "replacing a document keeps one per code");
+    }
+
+    #[test]
+    fn obsolete_procedures_only_on_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = TantivySearch::open(dir.path()).unwrap();
+        index.upsert(&[SearchDoc { status: "obsolete".into(), ..doc("QT-VH-09", "Lễ hội", "lễ hội") }]).unwrap();
+        assert!(codes(&index, "lễ hội").is_empty());
+        let q = SearchQuery { text: "le hoi".into(), include_obsolete: true, limit: 5, ..Default::default() };
+        assert_eq!(index.search(&q).unwrap().len(), 1);
+    }
+}

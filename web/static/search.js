@@ -1,0 +1,66 @@
+// Results as you type on the search page, through the search API. Without this script the form
+// still submits and the server renders the same results.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form.live-search");
+  if (!form) return;
+  const input = form.querySelector("input[name=q]");
+  const field = form.querySelector("select[name=field]");
+  const results = document.getElementById("search-results");
+  let timer = null;
+  let latest = 0;
+
+  const render = (items) => {
+    results.replaceChildren();
+    if (items.length === 0) {
+      const p = document.createElement("p");
+      p.className = "empty";
+      p.textContent = results.dataset.none || "—";
+      results.append(p);
+      return;
+    }
+    const list = document.createElement("ol");
+    list.className = "results";
+    for (const hit of items) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = `/procedures/${encodeURIComponent(hit.code)}`;
+      const code = document.createElement("span");
+      code.className = "code";
+      code.textContent = hit.code;
+      a.append(code, ` ${hit.title}`);
+      const meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent = ` ${hit.field} · ${hit.revision}`;
+      const snippet = document.createElement("p");
+      snippet.className = "snippet";
+      snippet.innerHTML = hit.snippet; // escaped by the server, matches in <b>
+      li.append(a, meta, snippet);
+      list.append(li);
+    }
+    results.append(list);
+  };
+
+  const run = async () => {
+    const q = input.value.trim();
+    const ticket = ++latest;
+    if (q.length < 2) return;
+    const params = new URLSearchParams({ q, limit: "30" });
+    if (field.value) params.set("field", field.value);
+    try {
+      const response = await fetch(`${form.dataset.api}?${params}`, { headers: { Accept: "application/json" } });
+      if (response.ok && ticket === latest) render((await response.json()).items);
+      history.replaceState(null, "", `/search?${new URLSearchParams({ q, field: field.value })}`);
+    } catch (_) {
+      // Keep the results shown; submitting the form still works.
+    }
+  };
+
+  const empty = results.querySelector(".empty");
+  if (empty) results.dataset.none = empty.textContent;
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 250);
+  };
+  input.addEventListener("input", schedule);
+  field.addEventListener("change", schedule);
+});
