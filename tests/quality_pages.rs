@@ -23,6 +23,18 @@ fn post(uri: &str, token: &str, fields: &[(&str, &str)]) -> actix_http::Request 
         .to_request()
 }
 
+async fn home_of<S, B>(app: &S, token: &str) -> String
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    body_text(test::call_service(app, page("/", token)).await).await
+}
+
 fn location(res: &actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>) -> String {
     res.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default()
 }
@@ -140,10 +152,10 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
         &[
             ("csrf", &tcsrf),
             ("nonconformity_id", nc_id),
-            ("action", "Ban hành mẫu sổ và tập huấn"),
+            ("action", "Bổ sung bước ghi sổ vào quy trình"),
             ("owner", "thuchien"),
             ("due_date", "2026-12-20"),
-            ("requires_change_of", ""),
+            ("requires_change_of", "QT-CT-01"),
         ],
     ))
     .await;
@@ -158,14 +170,61 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
         call(post(&format!("/corrective-actions/{ca}/start"), &owner, &[("csrf", &ocsrf)])).await.status(),
         StatusCode::SEE_OTHER
     );
+    let res = call(post(
+        &format!("/corrective-actions/{ca}/complete"),
+        &owner,
+        &[("csrf", &ocsrf), ("evidence", "Quy trình đã sửa")],
+    ))
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "not before the procedure change is published");
+    let refused = body_text(res).await;
+    assert!(
+        refused.contains("chỉ hoàn thành được sau khi bản sửa đổi được ban hành")
+            && refused.contains("/change-requests/new?code=QT-CT-01")
+    );
+
+    // The procedure revision, through the change-control pages.
+    add_user(&started, "xemxet", &[Role::Reviewer], &[]);
+    add_user(&started, "lanhdao", &[Role::Approver], &[]);
+    let res = call(post(
+        "/change-requests",
+        &thuky,
+        &[("csrf", &tcsrf), ("kind", "revise"), ("code", "QT-CT-01"), ("reason", "Khắc phục NC: ghi sổ")],
+    ))
+    .await;
+    let cr = location(&res);
+    let editor = body_text(call(page(&format!("{cr}/edit"), &thuky)).await).await;
+    let start_md = editor.find("name=\"markdown\"").unwrap();
+    let open_md = editor[start_md..].find('>').unwrap() + start_md + 1;
+    let markdown = editor[open_md..open_md + editor[open_md..].find("</textarea>").unwrap()]
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let edited = markdown.replacen("## 2. Phạm vi", "Mọi việc chứng thực được ghi Sổ chứng thực.\n\n## 2. Phạm vi", 1);
     assert_eq!(
-        call(post(
-            &format!("/corrective-actions/{ca}/complete"),
-            &owner,
-            &[("csrf", &ocsrf), ("evidence", "Mẫu sổ đã dùng từ 15/12")]
-        ))
-        .await
-        .status(),
+        call(post(&format!("{cr}/edit"), &thuky, &[("csrf", &tcsrf), ("markdown", &edited)])).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let submit = [("csrf", tcsrf.as_str()), ("reviewers", "xemxet"), ("approver", "lanhdao")];
+    assert_eq!(call(post(&format!("{cr}/submit"), &thuky, &submit)).await.status(), StatusCode::SEE_OTHER);
+    let xemxet = sign_in(&app, "xemxet", &password_of("xemxet")).await;
+    let xcsrf = csrf_of(&home_of(&app, &xemxet).await);
+    assert_eq!(
+        call(post(&format!("{cr}/reviews"), &xemxet, &[("csrf", &xcsrf), ("decision", "approve")])).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let lanhdao = sign_in(&app, "lanhdao", &password_of("lanhdao")).await;
+    let lh = csrf_of(&home_of(&app, &lanhdao).await);
+    let sign = [("csrf", lh.as_str()), ("password", &password_of("lanhdao"))];
+    assert_eq!(call(post(&format!("{cr}/approve"), &lanhdao, &sign)).await.status(), StatusCode::SEE_OTHER);
+    let publish = [("csrf", tcsrf.as_str()), ("summary", "Bổ sung ghi sổ chứng thực")];
+    assert_eq!(call(post(&format!("{cr}/publish"), &thuky, &publish)).await.status(), StatusCode::SEE_OTHER);
+    let done = [("csrf", ocsrf.as_str()), ("evidence", "Quy trình lần 2 đã ban hành")];
+    assert_eq!(
+        call(post(&format!("/corrective-actions/{ca}/complete"), &owner, &done)).await.status(),
         StatusCode::SEE_OTHER
     );
     let res =
@@ -183,6 +242,7 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let closed = body_text(call(page(&nc, &thuky)).await).await;
     assert!(closed.contains("badge closed"));
+    assert!(closed.contains("/procedures/QT-CT-01/revisions/2"), "the nonconformity shows the revision that fixed it");
 
     let printed = body_text(call(page(&format!("{nc}/print"), &thuky)).await).await;
     for part in [
