@@ -58,6 +58,7 @@ fn drafts_live_on_their_own_refs() {
         deletions: vec![],
         message: "draft\n".into(),
         author,
+        when: None,
     };
     let first = store.commit(&draft).unwrap().commit;
     assert_eq!(store.ref_target("refs/drafts/7").unwrap().as_deref(), Some(first.as_str()));

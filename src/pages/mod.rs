@@ -106,14 +106,14 @@ impl Reader {
             || self.actor.has(crate::domain::Role::Reviewer)
             || self.actor.has(crate::domain::Role::Approver);
         if involved_in_changes {
-            nav.push(("/change-requests", "change.list"));
+            nav.push(("/change-requests", "nav_extra.changes"));
         }
         if allowed(Action::ManageDocuments) {
-            nav.push(("/review-due", "control.due_list"));
+            nav.push(("/review-due", "nav_extra.review_due"));
         }
-        nav.push(("/audits", "audit.list"));
-        nav.push(("/nonconformities", "nc.register"));
-        nav.push(("/legal-bases", "control.legal"));
+        nav.push(("/audits", "nav_extra.audits"));
+        nav.push(("/nonconformities", "nav_extra.nonconformities"));
+        nav.push(("/legal-bases", "nav_extra.legal"));
         if allowed(Action::ManageUsers) {
             nav.push(("/admin/users", "nav_extra.admin"));
         }

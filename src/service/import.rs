@@ -41,7 +41,7 @@ pub fn import_tree(services: &Services, dir: &Path, published_by: &str) -> AppRe
             "Dữ liệu tham chiếu của hệ thống tài liệu.",
             &[(t::CHANGE, "reference-data".into()), (t::PUBLISHED_BY, published_by.into())],
         );
-        commit_and_index(services, files, message, None)?;
+        commit_and_index(services, files, message, None, None)?;
     }
     for file in report.clean_files() {
         let Ok(doc) = parse_document(&file.text) else {
@@ -70,7 +70,9 @@ pub fn import_tree(services: &Services, dir: &Path, published_by: &str) -> AppRe
         );
         let event = NewEvent::now(published_by, "procedure.import", "procedure", code.as_str())
             .detail(format!("revision {}", doc.front.revision));
-        commit_and_index(services, vec![(code.path(), file.text.clone())], message, Some(&event))?;
+        // Dated at its effective date: the revision was issued then, not on the day of import.
+        let issued = doc.front.effective_date.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
+        commit_and_index(services, vec![(code.path(), file.text.clone())], message, Some(&event), issued)?;
         outcome.procedures.push(code.to_string());
     }
     Ok(outcome)
@@ -95,8 +97,10 @@ fn commit_and_index(
     files: Vec<(String, String)>,
     message: String,
     event: Option<&NewEvent>,
+    when: Option<i64>,
 ) -> AppResult<()> {
-    let request = CommitRequest::published(services.store.head()?, files, message, system_signature());
+    let request =
+        CommitRequest { when, ..CommitRequest::published(services.store.head()?, files, message, system_signature()) };
     let stored = services.store.commit(&request)?;
     index_commit(services, &stored, event)?;
     // Keep the reconcile marker current so a restart does not re-read what was just indexed.

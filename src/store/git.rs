@@ -112,7 +112,13 @@ impl ContentStore for GitStore {
             return Err(PortError::Conflict("the change leaves every file as it was".into()));
         }
         let tree = repo.find_tree(tree_id).map_err(failure("find tree"))?;
-        let sig = git2::Signature::now(&request.author.name, &request.author.email).map_err(failure("signature"))?;
+        let sig = match request.when {
+            Some(seconds) => {
+                git2::Signature::new(&request.author.name, &request.author.email, &git2::Time::new(seconds, 0))
+            }
+            None => git2::Signature::now(&request.author.name, &request.author.email),
+        }
+        .map_err(failure("signature"))?;
         let parents: Vec<&git2::Commit> = parent.iter().collect();
         let id = repo.commit(None, &sig, &sig, &request.message, &tree, &parents).map_err(failure("write commit"))?;
         let log = "qms";

@@ -72,6 +72,7 @@ fn commit_on_ref(services: &Services, actor: &Actor, cr: &ChangeRequestRecord, m
         deletions: vec![],
         message: format!("Dự thảo yêu cầu thay đổi số {} ({})\n\nChange-request: {}\n", cr.id, cr.code, cr.id),
         author: signature(actor),
+        when: None,
     };
     match services.store.commit(&request) {
         Ok(stored) => Ok(stored.commit),

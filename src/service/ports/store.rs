@@ -32,6 +32,9 @@ pub struct CommitRequest {
     pub deletions: Vec<String>,
     pub message: String,
     pub author: Signature,
+    /// The commit's date (Unix seconds); now when `None`. An import dates each revision at its
+    /// effective date, so the history reads as the documents were issued.
+    pub when: Option<i64>,
 }
 
 impl CommitRequest {
@@ -45,6 +48,7 @@ impl CommitRequest {
             deletions: vec![],
             message,
             author,
+            when: None,
         }
     }
 }
