@@ -26,12 +26,14 @@ fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
-/// The index in a directory of its own; writes are serialised (one writer at a time).
+/// The index in a directory of its own. One writer, created on the first write and kept: creating
+/// a writer per change allocates its arena and, when dropped, waits for segment merges, which made
+/// every publish slower as the index grew.
 pub struct TantivySearch {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    writing: Mutex<()>,
+    writer: Mutex<Option<tantivy::IndexWriter>>,
 }
 
 impl TantivySearch {
@@ -51,14 +53,20 @@ impl TantivySearch {
         schema::register_tokenizers(&index);
         let reader =
             index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into().map_err(failure)?;
-        Ok(Self { index, reader, fields, writing: Mutex::new(()) })
+        Ok(Self { index, reader, fields, writer: Mutex::new(None) })
     }
 
     fn write(&self, change: impl FnOnce(&mut tantivy::IndexWriter) -> tantivy::Result<()>) -> PortResult<()> {
-        let _one = self.writing.lock().unwrap_or_else(|p| p.into_inner());
-        let mut writer = self.index.writer_with_num_threads(1, 20_000_000).map_err(failure)?;
-        change(&mut writer).map_err(failure)?;
-        writer.commit().map_err(failure)?;
+        let mut slot = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = Some(self.index.writer_with_num_threads(1, 20_000_000).map_err(failure)?);
+        }
+        let writer = slot.as_mut().expect("writer created above");
+        if let Err(e) = change(writer).and_then(|_| writer.commit().map(|_| ())) {
+            // Drop the half-used writer: the next write starts from the last commit.
+            *slot = None;
+            return Err(failure(e));
+        }
         self.reader.reload().map_err(failure)
     }
 

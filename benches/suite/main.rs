@@ -1,0 +1,61 @@
+//! The benchmark suite: `cargo bench --bench suite` (see BENCHMARKS.md). It prints every figure
+//! beside its baseline measured in the same run, and the ratio.
+
+mod corpus;
+mod measures;
+mod read_http;
+mod setup;
+mod stats;
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0) / 1024 / 1024)
+        })
+        .unwrap_or(0);
+    format!("{cpu}, {cores} cores, {memory} GiB")
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a name filter is not supported: the suite runs whole.
+    let sizes: Vec<usize> = std::env::var("QMS_BENCH_SIZES")
+        .unwrap_or_else(|_| "100,10000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    println!("# qms benchmark suite\n\nmachine: {}\n", machine());
+    let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("procedures");
+
+    println!("## The real corpus (92 procedures)\n");
+    let data = tempfile::tempdir().unwrap();
+    let started = setup::start(data.path(), &real);
+    measures::render_vs_python(&started, &real);
+    read_http::current_procedure_vs_nginx(&started);
+    measures::concurrent_writers(&started);
+    measures::memory();
+    drop(started);
+
+    for n in sizes {
+        println!("\n## {n} procedures\n");
+        let tree = tempfile::tempdir().unwrap();
+        corpus::generate(&real, tree.path(), n);
+        let data = tempfile::tempdir().unwrap();
+        let clock = std::time::Instant::now();
+        let started = setup::start(data.path(), tree.path());
+        let imported = started.imported.as_ref().map_or(0, |i| i.procedures.len());
+        println!("import: {imported} procedures as {imported} revisions in {:.1} s", clock.elapsed().as_secs_f64());
+        measures::publish_vs_git(&started, data.path());
+        measures::history_and_diff(&started);
+        measures::search(&started);
+    }
+}

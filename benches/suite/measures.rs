@@ -1,0 +1,270 @@
+//! The in-process measurements.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use qms::app::Startup;
+use qms::domain::audit::FindingType;
+use qms::domain::change_request::ChangeKind;
+use qms::service::change_control::{create, publish, workflow};
+use qms::service::ports::{ProcedureFilter, SearchQuery};
+use qms::service::quality::audits;
+use qms::service::{Services, catalog};
+
+use crate::setup::{PASSWORD_SUFFIX, actor};
+use crate::stats::{Samples, ms, ratio};
+
+fn codes(s: &Services, limit: i64) -> Vec<String> {
+    let filter = ProcedureFilter { limit, ..Default::default() };
+    s.index
+        .procedures(&filter)
+        .unwrap()
+        .0
+        .into_iter()
+        .filter(|p| p.kind.as_str() == "operational")
+        .map(|p| p.code)
+        .collect()
+}
+
+/// Rendering every procedure of the corpus, against Python-Markdown on the same files.
+pub fn render_vs_python(started: &Startup, real: &Path) {
+    let report = qms::check::check_tree(real).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let bodies: Vec<String> = report
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let body = qms::markdown::parse_document(&f.text).unwrap().body;
+            std::fs::write(dir.path().join(format!("{i}.md")), &body).unwrap();
+            body
+        })
+        .collect();
+    let rounds = 20;
+    let clock = Instant::now();
+    for _ in 0..rounds {
+        for b in &bodies {
+            std::hint::black_box(qms::markdown::render_html(b));
+        }
+    }
+    let ours = clock.elapsed().as_secs_f64();
+    let script = format!(
+        "import glob,time,markdown\nfs=[open(f,encoding='utf-8').read() for f in glob.glob('{}/*.md')]\nt=time.perf_counter()\nfor _ in range({rounds}):\n  [markdown.markdown(x, extensions=['tables','footnotes']) for x in fs]\nprint(time.perf_counter()-t)",
+        dir.path().display()
+    );
+    let python = Command::new("python3").args(["-c", &script]).output();
+    match python
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse::<f64>().ok())
+    {
+        Some(theirs) => println!(
+            "render {} files × {rounds} (parse, render, sanitise): qms {:.1} ms, Python-Markdown {:.1} ms (render only) → qms is {} faster",
+            bodies.len(),
+            ours * 1000.0,
+            theirs * 1000.0,
+            ratio(theirs, ours)
+        ),
+        None => println!("render: qms {:.1} ms; Python-Markdown not available (pip install markdown)", ours * 1000.0),
+    }
+    let _ = started;
+}
+
+/// 50 writers logging findings at once while readers read and search: no "database is locked".
+pub fn concurrent_writers(started: &Startup) {
+    let s = started.state.services.clone();
+    let secretary = actor(&s, "thuky");
+    let new = audits::NewAudit {
+        title: "Đo tải ghi".into(),
+        year: 2026,
+        fields: vec!["HTI".into()],
+        procedures: vec![],
+        criteria: "TCVN ISO 9001:2015".into(),
+        planned_start: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        planned_end: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+        lead_auditor: "danhgia".into(),
+        auditors: vec![],
+        independence_override: None,
+    };
+    let audit = audits::plan(&s, &secretary, new).unwrap();
+    let auditor = actor(&s, "danhgia");
+    audits::start(&s, &auditor, audit.id).unwrap();
+    let (errors, locked, reads) =
+        (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let stop = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let (s, stop, reads) = (s.clone(), stop.clone(), reads.clone());
+            std::thread::spawn(move || {
+                let q = SearchQuery { text: "khai sinh".into(), limit: 10, ..Default::default() };
+                while !stop.load(Ordering::Relaxed) {
+                    let _ = catalog::current(&s, "QT-HTI-01");
+                    let _ = s.search.search(&q);
+                    reads.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    let clock = Instant::now();
+    let writers: Vec<_> = (0..50)
+        .map(|w| {
+            let (s, auditor, errors, locked) = (s.clone(), auditor.clone(), errors.clone(), locked.clone());
+            let id = audit.id;
+            std::thread::spawn(move || {
+                for i in 0..5 {
+                    let finding = audits::NewFinding {
+                        procedure_code: "QT-HTI-01".into(),
+                        clause: "8.5".into(),
+                        kind: if i % 2 == 0 { FindingType::MinorNc } else { FindingType::Observation },
+                        description: format!("Phát hiện {w}-{i}"),
+                        evidence: String::new(),
+                    };
+                    if let Err(e) = audits::add_finding(&s, &auditor, id, finding) {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                        if e.message.contains("locked") {
+                            locked.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let elapsed = clock.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    for r in readers {
+        r.join().unwrap();
+    }
+    let written = s.audits.findings(audit.id).unwrap().len();
+    println!(
+        "50 concurrent writers × 5 findings under 4 readers: {written} findings in {:.2} s ({:.0}/s), {} reads, {} errors, {} \"database is locked\"",
+        elapsed.as_secs_f64(),
+        written as f64 / elapsed.as_secs_f64(),
+        reads.load(Ordering::Relaxed),
+        errors.load(Ordering::Relaxed),
+        locked.load(Ordering::Relaxed)
+    );
+}
+
+pub fn memory() {
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    println!(
+        "memory (RSS of the whole benchmark process after serving the real corpus): {} MB (target < 100 MB)",
+        rss / 1024
+    );
+}
+
+/// An approved change of `code` whose content differs by `mark`; its id.
+fn approved_change(s: &Services, code: &str, mark: usize) -> i32 {
+    let (thuky, xemxet, lanhdao) = (actor(s, "thuky"), actor(s, "xemxet"), actor(s, "lanhdao"));
+    let current = catalog::current(s, code).unwrap().document.markdown.clone();
+    let edited = current.replacen("## 2. Phạm vi", &format!("Ghi chú đo kiểm số {mark}.\n\n## 2. Phạm vi"), 1);
+    let new = create::NewChange {
+        code: code.into(),
+        reason: "Đo kiểm".into(),
+        kind: ChangeKind::Revise,
+        markdown: Some(edited),
+    };
+    let cr = create::create(s, &thuky, new).unwrap();
+    workflow::submit(s, &thuky, cr.id, vec!["xemxet".into()], "lanhdao".into()).unwrap();
+    workflow::review(s, &xemxet, cr.id, true, "").unwrap();
+    workflow::approve(s, &lanhdao, cr.id, &format!("lanhdao{PASSWORD_SUFFIX}"), "").unwrap();
+    cr.id
+}
+
+/// Publishing a revision against `git commit` of the same change with the git command line.
+pub fn publish_vs_git(started: &Startup, data: &Path) {
+    let s = &started.state.services;
+    let thuky = actor(s, "thuky");
+    let targets = codes(s, 20);
+    let ids: Vec<i32> = targets.iter().enumerate().map(|(i, c)| approved_change(s, c, i)).collect();
+    let ours = Samples::collect(ids.len(), |i| {
+        let input = publish::PublishInput { effective_date: None, summary: format!("Đo kiểm {i}") };
+        publish::publish(s, &thuky, ids[i], input).unwrap();
+    });
+    let work = tempfile::tempdir().unwrap();
+    let clone = work.path().join("copy");
+    let ok = Command::new("git")
+        .args(["clone", "-q"])
+        .arg(data.join("procedures.git"))
+        .arg(&clone)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        println!("publish: qms p50 {}; git CLI not available", ms(ours.p50()));
+        return;
+    }
+    let git = |args: &[&str]| Command::new("git").arg("-C").arg(&clone).args(args).output().unwrap();
+    git(&["config", "user.email", "bench@qms"]);
+    git(&["config", "user.name", "bench"]);
+    let theirs = Samples::collect(targets.len(), |i| {
+        let code = &targets[i];
+        let path = clone.join(format!("{}/{code}.md", code.split('-').nth(1).unwrap()));
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(&format!("\nGhi chú git {i}.\n"));
+        std::fs::write(&path, text).unwrap();
+        git(&["commit", "-qam", &format!("{code}: đo kiểm {i}")]);
+    });
+    println!(
+        "publish a revision (git commit + index + event + search): qms p50 {} p99 {}; git CLI commit p50 {} → ratio {} (target ≤ 1.5×)",
+        ms(ours.p50()),
+        ms(ours.p99()),
+        ms(theirs.p50()),
+        ratio(ours.p50().as_secs_f64(), theirs.p50().as_secs_f64())
+    );
+}
+
+/// A procedure's history and a diff between two of its revisions.
+pub fn history_and_diff(started: &Startup) {
+    let s = &started.state.services;
+    let all = codes(s, 500);
+    let history = Samples::collect(2000, |i| {
+        std::hint::black_box(catalog::revisions(s, &all[i % all.len()]).unwrap());
+    });
+    let revised: Vec<String> =
+        all.iter().filter(|c| s.index.procedure(c).unwrap().is_some_and(|p| p.revision > 1)).cloned().collect();
+    let diff = Samples::collect(if revised.is_empty() { 0 } else { 500 }, |i| {
+        std::hint::black_box(catalog::diff(s, &revised[i % revised.len()], 1, 2).unwrap());
+    });
+    println!("history of a procedure: p50 {} p99 {} (target p99 < 5 ms)", ms(history.p50()), ms(history.p99()));
+    println!("diff of two revisions: p50 {} p99 {}", ms(diff.p50()), ms(diff.p99()));
+}
+
+pub fn search(started: &Startup) {
+    let s = &started.state.services;
+    let queries = [
+        ("đăng ký khai sinh", "dang ky khai sinh"),
+        ("chứng thực bản sao", "chung thuc ban sao"),
+        ("đất đai", "dat dai"),
+        ("hòa giải", "hoa giai"),
+        ("khiếu nại", "khieu nai"),
+    ];
+    let run = |pick: fn(&(&str, &str)) -> String| {
+        Samples::collect(500, |i| {
+            let q = SearchQuery { text: pick(&queries[i % queries.len()]), limit: 20, ..Default::default() };
+            std::hint::black_box(s.search.search(&q).unwrap());
+        })
+    };
+    let with = run(|q| q.0.to_owned());
+    let without = run(|q| q.1.to_owned());
+    println!(
+        "search with diacritics: p50 {} p99 {}; without: p50 {} p99 {} (target p99 < 20 ms)",
+        ms(with.p50()),
+        ms(with.p99()),
+        ms(without.p50()),
+        ms(without.p99())
+    );
+    let _ = Duration::ZERO;
+}

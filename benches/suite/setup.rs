@@ -1,0 +1,46 @@
+//! A running instance for the benchmarks: data directory, imported corpus, accounts, and helpers
+//! to act as those accounts.
+
+use std::path::Path;
+
+use qms::app::{self, Startup};
+use qms::config::Settings;
+use qms::domain::{Actor, Role};
+use qms::service::Services;
+use qms::service::users::{NewUser, insert};
+
+pub const PASSWORD_SUFFIX: &str = "-do-kiem-1";
+
+pub fn start(data: &Path, procedures: &Path) -> Startup {
+    let settings = Settings {
+        data_dir: data.to_path_buf(),
+        procedures_dir: procedures.to_path_buf(),
+        admin_password: Some("quan-tri-do-kiem-1".into()),
+        ..Settings::default()
+    };
+    let started = app::start(settings).expect("start-up");
+    let s = &started.state.services;
+    for (name, roles, fields) in [
+        ("thuky", vec![Role::Secretary], vec![]),
+        ("xemxet", vec![Role::Reviewer], vec![]),
+        ("lanhdao", vec![Role::Approver], vec![]),
+        ("danhgia", vec![Role::Auditor], vec![]),
+        ("canbo", vec![Role::Staff], vec![]),
+    ] {
+        let new = NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            password: format!("{name}{PASSWORD_SUFFIX}"),
+            roles,
+            fields,
+        };
+        // Bench accounts skip the password policy (their passwords contain the name).
+        insert(s, "bench", new).expect("bench account");
+    }
+    started
+}
+
+pub fn actor(s: &Services, name: &str) -> Actor {
+    let user = s.users.user(name).unwrap().unwrap();
+    Actor { username: user.username, display_name: user.display_name, roles: user.roles, fields: user.fields }
+}
