@@ -329,3 +329,43 @@ async fn two_publishes_racing_on_one_procedure_one_wins() {
     let (_, current) = c.call("canbo", "GET", "/api/v1/procedures/QT-HTI-01", None).await;
     assert_eq!(current["revision"], 2);
 }
+
+#[actix_web::test]
+async fn the_dashboard_counts_what_needs_attention() {
+    let (_tree, _data, started) = setup();
+    let c = Client { app: service(&started).await };
+    let (status, before) = c.call("canbo", "GET", "/api/v1/dashboard", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(before["procedures"]["effective"], 3);
+    // canbo belongs to HTI: the HTI procedure and the system procedure concern them.
+    assert_eq!(before["unacknowledged_revisions"], 2);
+    c.call("canbo", "POST", "/api/v1/procedures/QT-HTI-01/acknowledge", Some(json!({"revision": 1}))).await;
+    let (_, after) = c.call("canbo", "GET", "/api/v1/dashboard", None).await;
+    assert_eq!(after["unacknowledged_revisions"], 1);
+    assert_eq!(after["to_read"][0]["code"], "QT-HT-01");
+
+    let (_, cr) = c
+        .call(
+            "thuky",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-CT-01", "reason": "x", "kind": "revise"})),
+        )
+        .await;
+    let id = cr["id"].as_i64().unwrap();
+    c.call(
+        "thuky",
+        "POST",
+        &format!("/api/v1/change-requests/{id}/submit"),
+        Some(json!({"reviewers": ["xemxet"], "approver": "lanhdao"})),
+    )
+    .await;
+    let (_, reviewer) = c.call("xemxet", "GET", "/api/v1/dashboard", None).await;
+    assert_eq!((reviewer["to_review"].as_i64(), reviewer["change_requests"]["in_review"].as_i64()), (Some(1), Some(1)));
+    let (_, approver) = c.call("lanhdao", "GET", "/api/v1/dashboard", None).await;
+    assert_eq!(approver["to_approve"], 1);
+    c.call("xemxet", "POST", &format!("/api/v1/change-requests/{id}/reviews"), Some(json!({"decision": "approve"})))
+        .await;
+    let (_, reviewer) = c.call("xemxet", "GET", "/api/v1/dashboard", None).await;
+    assert_eq!(reviewer["to_review"], 0);
+}

@@ -180,4 +180,8 @@ impl Index for Db {
     fn periodic_reviews(&self, code: &str) -> PortResult<Vec<PeriodicReview>> {
         self.read(|c| reviews::periodic_reviews(c, code))
     }
+
+    fn unacknowledged(&self, username: &str, fields: &[String]) -> PortResult<Vec<(String, RevisionNumber, String)>> {
+        self.read(|c| reviews::unacknowledged(c, username, fields))
+    }
 }

@@ -106,3 +106,21 @@ pub fn periodic_reviews(c: &mut DbConn, code: &str) -> QueryResult<Vec<PeriodicR
         })
         .collect())
 }
+
+pub fn unacknowledged(c: &mut DbConn, username: &str, fields: &[String]) -> QueryResult<Vec<(String, i32, String)>> {
+    use diesel::dsl::{exists, not};
+    let acknowledged = acknowledgements::table
+        .filter(acknowledgements::procedure_code.eq(procedures::code))
+        .filter(acknowledgements::revision.eq(procedures::current_revision))
+        .filter(acknowledgements::username.eq(username));
+    let mut q = procedures::table
+        .filter(procedures::status.eq("effective"))
+        .filter(not(exists(acknowledged)))
+        .select((procedures::code, procedures::current_revision, procedures::title))
+        .order(procedures::code)
+        .into_boxed();
+    if !fields.is_empty() {
+        q = q.filter(procedures::field.eq_any(fields.to_vec()).or(procedures::field.eq("HT")));
+    }
+    q.load(c)
+}

@@ -146,3 +146,25 @@ pub async fn preview(state: State, user: CurrentUser, body: web::Json<Preview>) 
         .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({"html": html, "problems": problems})))
 }
+
+/// `GET /api/v1/dashboard`: counts for the signed-in user.
+pub async fn dashboard(state: State, user: CurrentUser) -> AppResult<HttpResponse> {
+    let d = blocking(move || crate::service::dashboard::dashboard(&state.services, &user.0)).await?;
+    let by_status: serde_json::Map<String, serde_json::Value> =
+        d.change_requests.iter().map(|(s, n)| (s.as_str().to_owned(), (*n).into())).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "procedures": {
+            "effective": d.procedures_effective,
+            "overdue_for_review": d.procedures_overdue_for_review,
+            "citing_superseded_law": d.procedures_citing_superseded_law,
+        },
+        "change_requests": by_status,
+        "open_nonconformities": d.open_nonconformities,
+        "overdue_corrective_actions": d.overdue_corrective_actions,
+        "unacknowledged_revisions": d.unacknowledged_revisions,
+        "to_read": d.to_read.iter().map(|(code, revision, title)| serde_json::json!({"code": code, "revision": revision, "title": title})).collect::<Vec<_>>(),
+        "to_review": d.to_review,
+        "to_approve": d.to_approve,
+        "my_open_corrective_actions": d.my_open_actions,
+    })))
+}

@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/procedures/{code}/acknowledgements", web::get().to(document_control::acknowledgements))
             .route("/procedures/{code}/periodic-review", web::post().to(document_control::periodic_review))
             .route("/review-due", web::get().to(document_control::review_due))
+            .route("/dashboard", web::get().to(document_control::dashboard))
             .route("/search", web::get().to(search::search))
             .route("/preview", web::post().to(document_control::preview))
             .route("/flagged-for-review", web::get().to(document_control::flagged))

@@ -15,14 +15,18 @@ fn effective(field: Option<String>, kind: Option<ProcedureKind>, text: Option<St
 }
 
 pub async fn home(reader: Reader) -> AppResult<HttpResponse> {
-    let state = reader.state.clone();
-    let (system, fields) = blocking(move || {
+    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (system, fields, d) = blocking(move || {
         let system = catalog::procedures(&state.services, &effective(None, Some(ProcedureKind::Mandatory), None))?.0;
         let fields = catalog::fields(&state.services)?.into_iter().filter(|f| !f.field.system).collect();
-        Ok((system, fields))
+        Ok((system, fields, crate::service::dashboard::dashboard(&state.services, &actor)?))
     })
     .await?;
-    super::html(&HomePage { c: reader.chrome(), system, fields })
+    let secretary =
+        crate::domain::authorize(&reader.actor, crate::domain::Action::ManageDocuments, crate::domain::Resource::None)
+            .is_ok();
+    let me = reader.actor.username.clone();
+    super::html(&HomePage { c: reader.chrome(), d, secretary, me, system, fields })
 }
 
 pub async fn field(reader: Reader, code: web::Path<String>) -> AppResult<HttpResponse> {

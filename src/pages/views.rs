@@ -30,6 +30,10 @@ pub struct Chrome<'a> {
 #[template(path = "home.html")]
 pub struct HomePage<'a> {
     pub c: Chrome<'a>,
+    pub d: crate::service::dashboard::Dashboard,
+    pub secretary: bool,
+    /// The reader's username, for links to their own work.
+    pub me: String,
     pub system: Vec<ProcedureRecord>,
     pub fields: Vec<FieldCount>,
 }

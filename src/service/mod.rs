@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod catalog;
 pub mod change_control;
+pub mod dashboard;
 mod documents;
 pub mod import;
 pub mod legal;

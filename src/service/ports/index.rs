@@ -99,6 +99,9 @@ pub trait Index: Send + Sync {
         event: &NewEvent,
     ) -> PortResult<()>;
     fn periodic_reviews(&self, code: &str) -> PortResult<Vec<PeriodicReview>>;
+    /// Effective procedures whose current revision `username` has not acknowledged, among those
+    /// of `fields` and the system procedures (all of them when `fields` is empty): (code, revision, title).
+    fn unacknowledged(&self, username: &str, fields: &[String]) -> PortResult<Vec<(String, RevisionNumber, String)>>;
 }
 
 /// What one commit of the published branch did to the catalogue.
