@@ -369,3 +369,121 @@ async fn the_dashboard_counts_what_needs_attention() {
     let (_, reviewer) = c.call("xemxet", "GET", "/api/v1/dashboard", None).await;
     assert_eq!(reviewer["to_review"], 0);
 }
+
+/// Takes change request `id` from draft to published; the publish response.
+async fn route_and_publish<S, B>(c: &Client<S>, id: i64) -> serde_json::Value
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    for (user, action, body) in [
+        ("thuky", "submit", json!({"reviewers": ["xemxet"], "approver": "lanhdao"})),
+        ("xemxet", "reviews", json!({"decision": "approve"})),
+        ("lanhdao", "approve", json!({"password": password_of("lanhdao")})),
+    ] {
+        let (status, body) = c.call(user, "POST", &format!("/api/v1/change-requests/{id}/{action}"), Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+    }
+    let (status, published) = c
+        .call("thuky", "POST", &format!("/api/v1/change-requests/{id}/publish"), Some(json!({"summary": "Ban hành"})))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+    published
+}
+
+#[actix_web::test]
+async fn new_procedures_are_created_and_old_ones_retired() {
+    let (_tree, data, started) = setup();
+    let c = Client { app: service(&started).await };
+
+    // Create: a new procedure, revision 1.
+    let markdown = read_corpus_file("QT-HTI-05")
+        .replace("QT-HTI-05", "QT-HTI-17")
+        .replace("title: Đăng ký khai tử", "title: Đăng ký khai tử (thí điểm trực tuyến)");
+    let (status, err) = c
+        .call(
+            "thuky",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-HTI-01", "reason": "x", "kind": "create", "markdown": markdown})),
+        )
+        .await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("procedure_exists")));
+    let (status, err) = c
+        .call(
+            "thuky",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-HTI-17", "reason": "x", "kind": "create"})),
+        )
+        .await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("missing_markdown")));
+    let (status, cr) = c
+        .call(
+            "thuky",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-HTI-17", "reason": "Thí điểm", "kind": "create", "markdown": markdown})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{cr}");
+    assert_eq!(cr["base_revision"], serde_json::Value::Null);
+    assert_eq!(cr["diff"]["sections"][0]["change"], "added");
+    let published = route_and_publish(&c, cr["id"].as_i64().unwrap()).await;
+    assert_eq!((published["code"].as_str(), published["revision"].as_i64()), (Some("QT-HTI-17"), Some(1)));
+    let (_, list) = c.call("canbo", "GET", "/api/v1/procedures?field=HTI", None).await;
+    assert_eq!(list["total"], 2);
+
+    // Retire: obsolete, still readable, out of the default lists.
+    let (status, err) = c
+        .call(
+            "thuky",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-CT-01", "reason": "x", "kind": "retire", "markdown": "x"})),
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("unexpected_markdown"))
+    );
+    let (_, cr) = c
+        .call(
+            "thuky",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-CT-01", "reason": "Thủ tục bị bãi bỏ", "kind": "retire"})),
+        )
+        .await;
+    let retired = route_and_publish(&c, cr["id"].as_i64().unwrap()).await;
+    assert_eq!((retired["status"].as_str(), retired["standing"].as_str()), (Some("obsolete"), Some("obsolete")));
+    let (_, effective) = c.call("canbo", "GET", "/api/v1/procedures?limit=500", None).await;
+    assert!(effective["items"].as_array().unwrap().iter().all(|p| p["code"] != "QT-CT-01"));
+    let (_, all) = c.call("canbo", "GET", "/api/v1/procedures?status=all&limit=500", None).await;
+    assert!(all["items"].as_array().unwrap().iter().any(|p| p["code"] == "QT-CT-01" && p["status"] == "obsolete"));
+    let (status, _) = c
+        .call(
+            "thuky",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-CT-01", "reason": "x", "kind": "revise"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "an obsolete procedure is not revised");
+    let token = c.token("canbo").await;
+    let page = actix_web::test::call_service(&c.app, page("/procedures/QT-CT-01", &token)).await;
+    assert!(body_text(page).await.contains("banner obsolete"));
+    assert!(git_log(data.path(), "%s")[0].contains("QT-CT-01: thu hồi"));
+    let out = std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(data.path().join("procedures.git"))
+        .args(["ls-tree", "-r", "--name-only", "main"])
+        .output()
+        .unwrap();
+    let files = String::from_utf8_lossy(&out.stdout);
+    assert!(files.contains("obsolete/CT/QT-CT-01.md") && !files.lines().any(|l| l == "CT/QT-CT-01.md"));
+}
