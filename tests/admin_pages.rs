@@ -7,11 +7,6 @@ use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use common::*;
 
-fn csrf_of(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").expect("a form with a CSRF field") + 19;
-    page[at..at + 32].to_owned()
-}
-
 fn post(uri: &str, token: &str, body: &str) -> actix_http::Request {
     TestRequest::post()
         .uri(uri)

@@ -8,21 +8,6 @@ use actix_web::test::{self, TestRequest};
 use common::*;
 use qms::domain::Role;
 
-fn csrf_of(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").expect("a form with a CSRF field") + 19;
-    page[at..at + 32].to_owned()
-}
-
-fn post(uri: &str, token: &str, fields: &[(&str, &str)]) -> actix_http::Request {
-    let body = serde_html_form::to_string(fields).unwrap();
-    TestRequest::post()
-        .uri(uri)
-        .cookie(Cookie::new("qms_token", token.to_owned()))
-        .insert_header(("content-type", "application/x-www-form-urlencoded"))
-        .set_payload(body)
-        .to_request()
-}
-
 fn textarea(page: &str) -> String {
     let start = page.find("name=\"markdown\"").unwrap();
     let open = page[start..].find('>').unwrap() + start + 1;
@@ -54,7 +39,7 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
     assert!(procedure.contains("/change-requests/new?code=QT-HTI-01&amp;kind=revise"));
     let form = body_text(call(get("/change-requests/new?code=QT-HTI-01&kind=revise", &thuky)).await).await;
     let csrf = csrf_of(&form);
-    let res = call(post(
+    let res = call(form_post(
         "/change-requests",
         &thuky,
         &[("csrf", &csrf), ("kind", "revise"), ("code", "QT-HTI-01"), ("reason", "Bổ sung đăng ký trực tuyến")],
@@ -70,13 +55,15 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
     assert!(markdown.starts_with("---\ncode: QT-HTI-01"), "{markdown:.80}");
     let broken = markdown.replace("### 5.3 Số lượng hồ sơ", "### 5.3 Số bộ");
     let res =
-        call(post(&format!("/change-requests/{id}/edit"), &thuky, &[("csrf", &csrf), ("markdown", &broken)])).await;
+        call(form_post(&format!("/change-requests/{id}/edit"), &thuky, &[("csrf", &csrf), ("markdown", &broken)]))
+            .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let again = body_text(res).await;
     assert!(again.contains("thiếu mục") && again.contains("5.3 Số lượng hồ sơ"), "problems beside the editor");
     let edited = markdown.replacen("## 2. Phạm vi", "Tiếp nhận cả hồ sơ nộp trực tuyến.\r\n\r\n## 2. Phạm vi", 1);
     let res =
-        call(post(&format!("/change-requests/{id}/edit"), &thuky, &[("csrf", &csrf), ("markdown", &edited)])).await;
+        call(form_post(&format!("/change-requests/{id}/edit"), &thuky, &[("csrf", &csrf), ("markdown", &edited)]))
+            .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     let detail = body_text(call(get(&format!("/change-requests/{id}"), &thuky)).await).await;
@@ -84,7 +71,7 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
         detail.contains("1. Mục đích") && detail.contains("change-tag changed"),
         "the structured view names the section"
     );
-    let res = call(post(
+    let res = call(form_post(
         &format!("/change-requests/{id}/submit"),
         &thuky,
         &[("csrf", &csrf), ("reviewers", "xemxet"), ("approver", "lanhdao")],
@@ -95,7 +82,7 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
     let xemxet = sign_in(&app, "xemxet", &password_of("xemxet")).await;
     let detail = body_text(call(get(&format!("/change-requests/{id}"), &xemxet)).await).await;
     assert!(detail.contains("action=\"/change-requests/") && detail.contains("/reviews\""));
-    let res = call(post(
+    let res = call(form_post(
         &format!("/change-requests/{id}/reviews"),
         &xemxet,
         &[("csrf", &csrf_of(&detail)), ("decision", "approve"), ("comment", "Đồng ý")],
@@ -106,7 +93,7 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
     let lanhdao = sign_in(&app, "lanhdao", &password_of("lanhdao")).await;
     let detail = body_text(call(get(&format!("/change-requests/{id}"), &lanhdao)).await).await;
     let lcsrf = csrf_of(&detail);
-    let res = call(post(
+    let res = call(form_post(
         &format!("/change-requests/{id}/approve"),
         &lanhdao,
         &[("csrf", &lcsrf), ("password", "sai"), ("comment", "")],
@@ -119,7 +106,7 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
         approve_form[..approve_form.find("</form>").unwrap()].contains("Mật khẩu xác nhận không đúng"),
         "the error sits in the approval form"
     );
-    let res = call(post(
+    let res = call(form_post(
         &format!("/change-requests/{id}/approve"),
         &lanhdao,
         &[("csrf", &lcsrf), ("password", &password_of("lanhdao")), ("comment", "Ký")],
@@ -127,7 +114,7 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
-    let res = call(post(
+    let res = call(form_post(
         &format!("/change-requests/{id}/publish"),
         &thuky,
         &[("csrf", &csrf), ("summary", "Bổ sung hồ sơ trực tuyến"), ("effective_date", "2026-12-15")],
@@ -144,9 +131,12 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
     let compare = body_text(call(get("/procedures/QT-HTI-01/diff?from=1&to=2", &canbo)).await).await;
     assert!(compare.contains("Tiếp nhận cả hồ sơ nộp trực tuyến."));
 
-    let res =
-        call(post("/procedures/QT-HTI-01/acknowledge", &canbo, &[("csrf", &csrf_of(&current)), ("revision", "2")]))
-            .await;
+    let res = call(form_post(
+        "/procedures/QT-HTI-01/acknowledge",
+        &canbo,
+        &[("csrf", &csrf_of(&current)), ("revision", "2")],
+    ))
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let current = body_text(call(get("/procedures/QT-HTI-01", &canbo)).await).await;
     assert!(current.contains("Bạn đã xác nhận đọc phiên bản này."));
@@ -189,7 +179,11 @@ async fn preview_needs_the_page_csrf_and_legal_supersession_flags_procedures() {
 
     let res = test::call_service(
         &app,
-        post("/legal-bases/LUAT-HOTICH-2014/supersede", &thuky, &[("csrf", &csrf), ("superseded_by", "ND-123-2015")]),
+        form_post(
+            "/legal-bases/LUAT-HOTICH-2014/supersede",
+            &thuky,
+            &[("csrf", &csrf), ("superseded_by", "ND-123-2015")],
+        ),
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -202,7 +196,11 @@ async fn preview_needs_the_page_csrf_and_legal_supersession_flags_procedures() {
 
     let res = test::call_service(
         &app,
-        post("/legal-bases/LUAT-HOTICH-2014/supersede", &thuky, &[("csrf", &csrf), ("superseded_by", "ND-123-2015")]),
+        form_post(
+            "/legal-bases/LUAT-HOTICH-2014/supersede",
+            &thuky,
+            &[("csrf", &csrf), ("superseded_by", "ND-123-2015")],
+        ),
     )
     .await;
     assert_eq!(res.status(), StatusCode::CONFLICT, "already superseded: shown on the page");

@@ -3,25 +3,10 @@
 
 mod common;
 
-use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
-use actix_web::test::{self, TestRequest};
+use actix_web::test;
 use common::*;
 use qms::domain::Role;
-
-fn csrf_of(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").expect("a form with a CSRF field") + 19;
-    page[at..at + 32].to_owned()
-}
-
-fn post(uri: &str, token: &str, fields: &[(&str, &str)]) -> actix_http::Request {
-    TestRequest::post()
-        .uri(uri)
-        .cookie(Cookie::new("qms_token", token.to_owned()))
-        .insert_header(("content-type", "application/x-www-form-urlencoded"))
-        .set_payload(serde_html_form::to_string(fields).unwrap())
-        .to_request()
-}
 
 async fn home_of<S, B>(app: &S, token: &str) -> String
 where
@@ -69,19 +54,19 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
     };
     let pairs = plan("");
     let fields: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = call(post("/audits", &dgv, &fields)).await;
+    let res = call(form_post("/audits", &dgv, &fields)).await;
     assert_eq!(res.status(), StatusCode::CONFLICT, "dgvct belongs to CT");
     let refused = body_text(res).await;
     assert!(refused.contains("không ai tự đánh giá công việc của mình") && refused.contains("aria-invalid=\"true\""));
     assert!(refused.contains("value=\"Đánh giá lĩnh vực Chứng thực\""), "what was typed is kept");
     let pairs = plan("Chỉ có một đánh giá viên được đào tạo");
     let fields: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = call(post("/audits", &dgv, &fields)).await;
+    let res = call(form_post("/audits", &dgv, &fields)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let audit = location(&res);
 
     let lead = sign_in(&app, "dgvct", &password_of("dgvct")).await;
-    let res = call(post(
+    let res = call(form_post(
         &format!("{audit}/start"),
         &lead,
         &[("csrf", &csrf_of(&body_text(call(page(&audit, &lead)).await).await))],
@@ -95,7 +80,7 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
         let at = detail.find("name=\"result_").unwrap() + 13;
         detail[at..at + detail[at..].find('"').unwrap()].to_owned()
     };
-    let res = call(post(
+    let res = call(form_post(
         &format!("{audit}/checklist"),
         &lead,
         &[("csrf", &lcsrf), (&format!("result_{item}"), "nonconform"), (&format!("note_{item}"), "Thiếu sổ")],
@@ -103,7 +88,7 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(body_text(call(page(&audit, &lead)).await).await.contains("value=\"Thiếu sổ\""));
-    let res = call(post(
+    let res = call(form_post(
         &format!("{audit}/findings"),
         &lead,
         &[
@@ -128,7 +113,7 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
     let thuky = sign_in(&app, "thuky", &password_of("thuky")).await;
     let page_nc = body_text(call(page(&nc, &thuky)).await).await;
     let tcsrf = csrf_of(&page_nc);
-    let res = call(post(
+    let res = call(form_post(
         &format!("{nc}/root-cause"),
         &thuky,
         &[
@@ -142,11 +127,11 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
     ))
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = call(post(&format!("{nc}/close"), &thuky, &[("csrf", &tcsrf)])).await;
+    let res = call(form_post(&format!("{nc}/close"), &thuky, &[("csrf", &tcsrf)])).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert!(body_text(res).await.contains("Chỉ đóng được khi mọi hành động khắc phục đã được xác nhận có hiệu lực"));
     let nc_id = nc.trim_start_matches("/nonconformities/");
-    let res = call(post(
+    let res = call(form_post(
         "/corrective-actions",
         &thuky,
         &[
@@ -167,10 +152,10 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
     let owner = sign_in(&app, "thuchien", &password_of("thuchien")).await;
     let ocsrf = csrf_of(&body_text(call(page(&nc, &owner)).await).await);
     assert_eq!(
-        call(post(&format!("/corrective-actions/{ca}/start"), &owner, &[("csrf", &ocsrf)])).await.status(),
+        call(form_post(&format!("/corrective-actions/{ca}/start"), &owner, &[("csrf", &ocsrf)])).await.status(),
         StatusCode::SEE_OTHER
     );
-    let res = call(post(
+    let res = call(form_post(
         &format!("/corrective-actions/{ca}/complete"),
         &owner,
         &[("csrf", &ocsrf), ("evidence", "Quy trình đã sửa")],
@@ -186,7 +171,7 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
     // The procedure revision, through the change-control pages.
     add_user(&started, "xemxet", &[Role::Reviewer], &[]);
     add_user(&started, "lanhdao", &[Role::Approver], &[]);
-    let res = call(post(
+    let res = call(form_post(
         "/change-requests",
         &thuky,
         &[("csrf", &tcsrf), ("kind", "revise"), ("code", "QT-CT-01"), ("reason", "Khắc phục NC: ghi sổ")],
@@ -205,40 +190,43 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
         .replace("&amp;", "&");
     let edited = markdown.replacen("## 2. Phạm vi", "Mọi việc chứng thực được ghi Sổ chứng thực.\n\n## 2. Phạm vi", 1);
     assert_eq!(
-        call(post(&format!("{cr}/edit"), &thuky, &[("csrf", &tcsrf), ("markdown", &edited)])).await.status(),
+        call(form_post(&format!("{cr}/edit"), &thuky, &[("csrf", &tcsrf), ("markdown", &edited)])).await.status(),
         StatusCode::SEE_OTHER
     );
     let submit = [("csrf", tcsrf.as_str()), ("reviewers", "xemxet"), ("approver", "lanhdao")];
-    assert_eq!(call(post(&format!("{cr}/submit"), &thuky, &submit)).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(call(form_post(&format!("{cr}/submit"), &thuky, &submit)).await.status(), StatusCode::SEE_OTHER);
     let xemxet = sign_in(&app, "xemxet", &password_of("xemxet")).await;
     let xcsrf = csrf_of(&home_of(&app, &xemxet).await);
     assert_eq!(
-        call(post(&format!("{cr}/reviews"), &xemxet, &[("csrf", &xcsrf), ("decision", "approve")])).await.status(),
+        call(form_post(&format!("{cr}/reviews"), &xemxet, &[("csrf", &xcsrf), ("decision", "approve")])).await.status(),
         StatusCode::SEE_OTHER
     );
     let lanhdao = sign_in(&app, "lanhdao", &password_of("lanhdao")).await;
     let lh = csrf_of(&home_of(&app, &lanhdao).await);
     let sign = [("csrf", lh.as_str()), ("password", &password_of("lanhdao"))];
-    assert_eq!(call(post(&format!("{cr}/approve"), &lanhdao, &sign)).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(call(form_post(&format!("{cr}/approve"), &lanhdao, &sign)).await.status(), StatusCode::SEE_OTHER);
     let publish = [("csrf", tcsrf.as_str()), ("summary", "Bổ sung ghi sổ chứng thực")];
-    assert_eq!(call(post(&format!("{cr}/publish"), &thuky, &publish)).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(call(form_post(&format!("{cr}/publish"), &thuky, &publish)).await.status(), StatusCode::SEE_OTHER);
     let done = [("csrf", ocsrf.as_str()), ("evidence", "Quy trình lần 2 đã ban hành")];
     assert_eq!(
-        call(post(&format!("/corrective-actions/{ca}/complete"), &owner, &done)).await.status(),
+        call(form_post(&format!("/corrective-actions/{ca}/complete"), &owner, &done)).await.status(),
         StatusCode::SEE_OTHER
     );
-    let res =
-        call(post(&format!("/corrective-actions/{ca}/verify"), &owner, &[("csrf", &ocsrf), ("effective", "true")]))
-            .await;
+    let res = call(form_post(
+        &format!("/corrective-actions/{ca}/verify"),
+        &owner,
+        &[("csrf", &ocsrf), ("effective", "true")],
+    ))
+    .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "the owner does not verify their own action");
-    let res = call(post(
+    let res = call(form_post(
         &format!("/corrective-actions/{ca}/verify"),
         &lead,
         &[("csrf", &lcsrf), ("effective", "true"), ("comment", "Đã kiểm tra sổ")],
     ))
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = call(post(&format!("{nc}/close"), &thuky, &[("csrf", &tcsrf)])).await;
+    let res = call(form_post(&format!("{nc}/close"), &thuky, &[("csrf", &tcsrf)])).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let closed = body_text(call(page(&nc, &thuky)).await).await;
     assert!(closed.contains("badge closed"));
@@ -260,14 +248,14 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
     let register = body_text(call(page("/nonconformities?status=closed", &thuky)).await).await;
     assert!(register.contains("Chứng thực không ghi sổ"));
 
-    let res = call(post(
+    let res = call(form_post(
         &format!("{audit}/report"),
         &lead,
         &[("csrf", &lcsrf), ("strong_points", "Tiếp dân tốt"), ("to_improve", "Sổ sách")],
     ))
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = call(post(&format!("{audit}/close"), &lead, &[("csrf", &lcsrf)])).await;
+    let res = call(form_post(&format!("{audit}/close"), &lead, &[("csrf", &lcsrf)])).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let report = body_text(call(page(&format!("{audit}/report"), &thuky)).await).await;
     assert!(
@@ -289,7 +277,7 @@ async fn overdue_actions_are_highlighted() {
     let csrf = csrf_of(&home);
     let res = test::call_service(
         &app,
-        post(
+        form_post(
             "/nonconformities",
             &thuky,
             &[
@@ -306,7 +294,7 @@ async fn overdue_actions_are_highlighted() {
     let nc_id = nc.trim_start_matches("/nonconformities/").to_owned();
     test::call_service(
         &app,
-        post(
+        form_post(
             "/corrective-actions",
             &thuky,
             &[
@@ -323,7 +311,7 @@ async fn overdue_actions_are_highlighted() {
     assert!(list.contains("class=\"overdue\"") && list.contains("Quá hạn") && list.contains("Nhắc hạn"));
     let res = test::call_service(
         &app,
-        post(
+        form_post(
             "/nonconformities",
             &thuky,
             &[

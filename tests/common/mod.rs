@@ -183,3 +183,19 @@ where
         (status, body_json(res).await)
     }
 }
+
+/// The CSRF token of the first form on a page.
+pub fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a form with a CSRF field") + 19;
+    page[at..at + 32].to_owned()
+}
+
+/// A form post as a signed-in browser sends it (repeated keys for checkboxes).
+pub fn form_post(uri: &str, token: &str, fields: &[(&str, &str)]) -> actix_http::Request {
+    test::TestRequest::post()
+        .uri(uri)
+        .cookie(actix_web::cookie::Cookie::new("qms_token", token.to_owned()))
+        .insert_header(("content-type", "application/x-www-form-urlencoded"))
+        .set_payload(serde_html_form::to_string(fields).expect("form fields"))
+        .to_request()
+}
