@@ -48,34 +48,7 @@ where
         .call("thuky", "PUT", &format!("/api/v1/change-requests/{id}/content"), Some(json!({"markdown": markdown})))
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = c
-        .call(
-            "thuky",
-            "POST",
-            &format!("/api/v1/change-requests/{id}/submit"),
-            Some(json!({"reviewers": ["xemxet"], "approver": "lanhdao"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, _) = c
-        .call(
-            "xemxet",
-            "POST",
-            &format!("/api/v1/change-requests/{id}/reviews"),
-            Some(json!({"decision": "approve", "comment": "Đồng ý"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, body) = c
-        .call(
-            "lanhdao",
-            "POST",
-            &format!("/api/v1/change-requests/{id}/approve"),
-            Some(json!({"password": password_of("lanhdao"), "comment": "Đồng ý ban hành"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["status"], "approved");
+    route(c, id).await;
     id
 }
 
@@ -380,14 +353,7 @@ where
         >,
     B: actix_web::body::MessageBody,
 {
-    for (user, action, body) in [
-        ("thuky", "submit", json!({"reviewers": ["xemxet"], "approver": "lanhdao"})),
-        ("xemxet", "reviews", json!({"decision": "approve"})),
-        ("lanhdao", "approve", json!({"password": password_of("lanhdao")})),
-    ] {
-        let (status, body) = c.call(user, "POST", &format!("/api/v1/change-requests/{id}/{action}"), Some(body)).await;
-        assert_eq!(status, StatusCode::OK, "{action}: {body}");
-    }
+    route(c, id).await;
     let (status, published) = c
         .call("thuky", "POST", &format!("/api/v1/change-requests/{id}/publish"), Some(json!({"summary": "Ban hành"})))
         .await;
@@ -486,4 +452,26 @@ async fn new_procedures_are_created_and_old_ones_retired() {
         .unwrap();
     let files = String::from_utf8_lossy(&out.stdout);
     assert!(files.contains("obsolete/CT/QT-CT-01.md") && !files.lines().any(|l| l == "CT/QT-CT-01.md"));
+}
+
+/// Submits change request `id` to xemxet and lanhdao, who review and approve it.
+async fn route<S, B>(c: &Client<S>, id: i64)
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    for (user, action, body) in [
+        ("thuky", "submit", json!({"reviewers": ["xemxet"], "approver": "lanhdao"})),
+        ("xemxet", "reviews", json!({"decision": "approve", "comment": "Đồng ý"})),
+        ("lanhdao", "approve", json!({"password": password_of("lanhdao"), "comment": "Ký duyệt"})),
+    ] {
+        let (status, body) = c.call(user, "POST", &format!("/api/v1/change-requests/{id}/{action}"), Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+    }
+    let (_, cr) = c.call("thuky", "GET", &format!("/api/v1/change-requests/{id}"), None).await;
+    assert_eq!(cr["status"], "approved");
 }
