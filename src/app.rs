@@ -81,6 +81,7 @@ pub fn open(settings: &Settings) -> AppResult<Services> {
         nonconformities: db.clone(),
         audits: db,
         search: Arc::new(crate::search::TantivySearch::open(&settings.data_dir.join("search"))?),
+        reference: Default::default(),
         store,
         documents: DocumentCache::default(),
         tokens,

@@ -71,7 +71,9 @@ async fn plan_page(
 ) -> AppResult<HttpResponse> {
     let state = reader.state.clone();
     let lang = reader.lang.code();
-    let (fields, users) = blocking(move || Ok((state.services.index.fields()?, state.services.users.users()?))).await?;
+    let (fields, users) =
+        blocking(move || Ok((crate::service::catalog::fields(&state.services)?, state.services.users.users()?)))
+            .await?;
     let auditors: Vec<_> = users.into_iter().filter(|u| u.active && u.roles.contains(&Role::Auditor)).collect();
     let f = AuditForm {
         title: form.title,

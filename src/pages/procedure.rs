@@ -37,9 +37,7 @@ async fn load(reader: &Reader, code: String, revision: Option<i32>) -> AppResult
             .map_or_else(|| view.procedure.field.clone(), |f| f.field.name(lang).to_owned());
         let acknowledged =
             s.index.acknowledgements(&view.procedure.code, view.revision.revision)?.iter().any(|(u, _)| *u == username);
-        let superseded: Vec<String> = s
-            .index
-            .legal_bases()?
+        let superseded: Vec<String> = catalog::legal_bases(s)?
             .into_iter()
             .filter(|l| l.status == crate::domain::legal_basis::LegalStatus::Superseded)
             .map(|l| l.key)

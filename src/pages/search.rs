@@ -30,7 +30,7 @@ pub async fn page(reader: Reader, query: web::Query<Query>) -> AppResult<HttpRes
     let (state, actor) = (reader.state.clone(), reader.actor.clone());
     let (hits, fields) = blocking(move || {
         let hits = if query.text.trim().is_empty() { vec![] } else { search::search(&state.services, &actor, &query)? };
-        Ok((hits, state.services.index.fields()?))
+        Ok((hits, crate::service::catalog::fields(&state.services)?))
     })
     .await?;
     let lang = reader.lang.code();

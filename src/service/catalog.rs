@@ -19,8 +19,30 @@ pub struct ProcedureView {
     pub standing: RevisionStanding,
 }
 
+/// The fields with their procedure counts. Cached per head of the published branch: every
+/// change to them is a commit, so a new head (from this process or another) refreshes them.
 pub fn fields(services: &Services) -> AppResult<Vec<FieldCount>> {
-    Ok(services.index.fields()?)
+    Ok(reference(services)?.fields.as_ref().clone())
+}
+
+/// The external documents, cached like the fields.
+pub fn legal_bases(services: &Services) -> AppResult<Vec<crate::domain::legal_basis::LegalBasis>> {
+    Ok(reference(services)?.legal_bases.as_ref().clone())
+}
+
+fn reference(services: &Services) -> AppResult<super::ReferenceSnapshot> {
+    let head = services.store.head()?.unwrap_or_default();
+    let mut cached = services.reference.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(snapshot) = cached.as_ref().filter(|s| s.head == head) {
+        return Ok(snapshot.clone());
+    }
+    let snapshot = super::ReferenceSnapshot {
+        head,
+        fields: Arc::new(services.index.fields()?),
+        legal_bases: Arc::new(services.index.legal_bases()?),
+    };
+    *cached = Some(snapshot.clone());
+    Ok(snapshot)
 }
 
 /// A page of procedures and the total matching the filter.

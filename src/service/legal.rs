@@ -14,7 +14,7 @@ use crate::domain::{Action, Actor, Resource, authorize};
 use crate::error::{AppError, AppResult};
 
 pub fn list(services: &Services) -> AppResult<Vec<LegalBasis>> {
-    Ok(services.index.legal_bases()?)
+    super::catalog::legal_bases(services)
 }
 
 fn find(list: &[LegalBasis], key: &str) -> AppResult<usize> {

@@ -24,6 +24,14 @@ use std::sync::Arc;
 pub use documents::{DocumentCache, RenderedDocument};
 use ports::{Audits, ChangeRequests, ContentStore, Events, Index, Nonconformities, SearchIndex, Users};
 
+/// Reference data read at one head of the published branch.
+#[derive(Clone)]
+pub struct ReferenceSnapshot {
+    pub head: String,
+    pub fields: Arc<Vec<ports::FieldCount>>,
+    pub legal_bases: Arc<Vec<crate::domain::legal_basis::LegalBasis>>,
+}
+
 /// The adapters and caches every use case works with, shared by all workers.
 #[derive(Clone)]
 pub struct Services {
@@ -34,6 +42,8 @@ pub struct Services {
     pub nonconformities: Arc<dyn Nonconformities>,
     pub audits: Arc<dyn Audits>,
     pub search: Arc<dyn SearchIndex>,
+    /// Fields and legal bases as of a head of the published branch (see `catalog::fields`).
+    pub reference: Arc<std::sync::Mutex<Option<ReferenceSnapshot>>>,
     pub store: Arc<dyn ContentStore>,
     pub documents: DocumentCache,
     pub tokens: Arc<auth::TokenKeys>,

@@ -52,7 +52,7 @@ fn visible(u: &UserRecord) -> Visible<'_> {
 }
 
 fn check_fields(services: &Services, fields: &[String]) -> AppResult<()> {
-    let known = services.index.fields()?;
+    let known = crate::service::catalog::fields(services)?;
     match fields.iter().find(|f| !known.iter().any(|k| k.field.code == **f)) {
         Some(unknown) => Err(AppError::unprocessable("unknown_field", format!("Lĩnh vực {unknown} không tồn tại."))),
         None => Ok(()),

@@ -54,8 +54,8 @@ pub fn code_of(cr: &ChangeRequestRecord) -> AppResult<ProcedureCode> {
 
 /// The reference data the index holds, for checking drafts with the rules of `qms check`.
 fn reference(services: &Services) -> AppResult<Reference> {
-    let fields: Vec<_> = services.index.fields()?.into_iter().map(|f| f.field).collect();
-    let legal_bases = services.index.legal_bases()?;
+    let fields: Vec<_> = crate::service::catalog::fields(services)?.into_iter().map(|f| f.field).collect();
+    let legal_bases = crate::service::catalog::legal_bases(services)?;
     Ok(Reference {
         field_codes: fields.iter().map(|f| f.code.clone()).collect(),
         legal_keys: legal_bases.iter().map(|l| l.key.clone()).collect(),

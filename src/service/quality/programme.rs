@@ -25,7 +25,7 @@ pub struct ProgrammeRow {
 pub fn programme(services: &Services, year: i32, lang: &str) -> AppResult<Vec<ProgrammeRow>> {
     let audits = services.audits.audits(None)?;
     let mut rows = Vec::new();
-    for f in services.index.fields()? {
+    for f in crate::service::catalog::fields(services)? {
         let code = f.field.code.clone();
         let open =
             services.nonconformities.ncs(&NcFilter { field: Some(code.clone()), limit: 1, ..Default::default() })?.1
