@@ -37,7 +37,7 @@ fn parse_roles(names: &[String]) -> AppResult<Vec<Role>> {
 /// An empty or filled account form, with the fields known to the system.
 async fn form(reader: &Reader, user: Option<&UserRecord>) -> AppResult<UserForm> {
     let state = reader.state.clone();
-    let all_fields = blocking(move || Ok(crate::service::catalog::fields(&state.services)?)).await?;
+    let all_fields = blocking(move || crate::service::catalog::fields(&state.services)).await?;
     let lang = reader.lang.code();
     let roles = user.map(|u| u.roles.clone()).unwrap_or_else(|| vec![Role::Staff]);
     let fields = user.map(|u| u.fields.clone()).unwrap_or_default();
