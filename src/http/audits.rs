@@ -17,10 +17,7 @@ use crate::service::quality::{audits, programme};
 type State = web::Data<AppState>;
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    raw.parse()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| AppError::not_found("audit_not_found", "Không có cuộc đánh giá này."))
+    super::positive_id(raw, "audit_not_found", "Không có cuộc đánh giá này.")
 }
 
 #[derive(Deserialize)]

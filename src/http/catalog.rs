@@ -7,7 +7,7 @@ use super::dto::{FieldDto, List, ProcedureDto, ProcedureQuery, ProcedureSummary,
 use super::extract::CurrentUser;
 use crate::app::AppState;
 use crate::domain::{Action, Resource, authorize};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::service::catalog;
 
 fn may_read(user: &CurrentUser) -> AppResult<()> {
@@ -65,11 +65,7 @@ pub async fn revision(
 ) -> AppResult<HttpResponse> {
     may_read(&user)?;
     let (code, revision) = path.into_inner();
-    let number: i32 = revision
-        .parse()
-        .ok()
-        .filter(|n| *n >= 1)
-        .ok_or_else(|| AppError::not_found("revision_not_found", "Lần ban hành không hợp lệ."))?;
+    let number = super::positive_id(&revision, "revision_not_found", "Lần ban hành không hợp lệ.")?;
     let view = blocking(move || catalog::at_revision(&state.services, &code, number)).await?;
     Ok(HttpResponse::Ok().json(ProcedureDto::from(view)))
 }

@@ -19,10 +19,7 @@ use crate::service::ports::ChangeFilter;
 type State = web::Data<AppState>;
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    raw.parse()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| AppError::not_found("change_request_not_found", "Không có yêu cầu thay đổi này."))
+    super::positive_id(raw, "change_request_not_found", "Không có yêu cầu thay đổi này.")
 }
 
 /// Runs a change and answers with the request as it now is.

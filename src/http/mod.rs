@@ -94,6 +94,12 @@ pub async fn not_found() -> AppResult<HttpResponse> {
     Err(AppError::not_found("not_found", "Không tìm thấy địa chỉ này."))
 }
 
+/// A positive integer id or revision number from a path segment; anything else is the given 404,
+/// since no such resource can exist.
+pub fn positive_id(raw: &str, code: &'static str, message: &'static str) -> AppResult<i32> {
+    raw.parse().ok().filter(|n: &i32| *n > 0).ok_or_else(|| AppError::not_found(code, message))
+}
+
 /// Runs blocking work (database, git, argon2) off the actix worker threads.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
     web::block(f).await.map_err(AppError::internal)?

@@ -12,14 +12,14 @@ use super::quality_dto as dto;
 use crate::app::AppState;
 use crate::domain::nonconformity::{CaStatus, NcSource, NcStatus, Severity};
 use crate::domain::{Action, Resource, authorize};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::service::ports::{CaFilter, CaRecord, NcFilter};
 use crate::service::quality::{actions, nonconformities};
 
 type State = web::Data<AppState>;
 
 fn id_of(raw: &str, what: &'static str) -> AppResult<i32> {
-    raw.parse().ok().filter(|n| *n > 0).ok_or_else(|| AppError::not_found(what, "Không tìm thấy."))
+    super::positive_id(raw, what, "Không tìm thấy.")
 }
 
 fn today() -> NaiveDate {

@@ -17,10 +17,7 @@ use crate::service::change_control::{create, edit, problems, publish, view, work
 use crate::service::ports::{ChangeFilter, ProcedureFilter, SignoffKind};
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    raw.parse()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| AppError::not_found("change_request_not_found", "Không có yêu cầu thay đổi này."))
+    crate::http::positive_id(raw, "change_request_not_found", "Không có yêu cầu thay đổi này.")
 }
 
 #[derive(Deserialize)]

@@ -161,20 +161,11 @@ pub async fn supersede(reader: Reader, key: web::Path<String>, body: web::Bytes)
     match blocking(move || legal::supersede(&state.services, &actor, &key, &by)).await {
         Ok((basis, flagged)) => {
             let codes = if flagged.is_empty() { "—".to_owned() } else { flagged.join(", ") };
-            Ok(see_other(&format!("/legal-bases?flagged={}#{}", urlencode(&codes), basis.key)))
+            Ok(see_other(&format!("/legal-bases?flagged={}#{}", super::errors::urlencoding(&codes), basis.key)))
         }
         Err(e) => match form_error_status(&e) {
             Some(status) => legal_page(&reader, status, Some(e.message), None).await,
             None => Err(e),
         },
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

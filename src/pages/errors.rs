@@ -55,7 +55,8 @@ fn render(req: &actix_web::HttpRequest, error: &AppError) -> HttpResponse {
     }
 }
 
-fn urlencoding(s: &str) -> String {
+/// Percent-encodes a value for a query string (`/` kept, for local paths).
+pub fn urlencoding(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),

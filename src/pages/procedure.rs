@@ -7,7 +7,7 @@ use super::session::Reader;
 use super::views::{PrintPage, ProcedurePage};
 use crate::domain::procedure::RevisionStanding;
 use crate::domain::{Action, Resource, authorize};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::http::blocking;
 use crate::service::catalog::{self, ProcedureView};
 use crate::service::ports::RevisionRecord;
@@ -53,10 +53,7 @@ fn signoffs(r: &RevisionRecord) -> [Option<String>; 3] {
 }
 
 fn parse_revision(raw: &str) -> AppResult<i32> {
-    raw.parse()
-        .ok()
-        .filter(|n| *n >= 1)
-        .ok_or_else(|| AppError::not_found("revision_not_found", "Lần ban hành không hợp lệ."))
+    crate::http::positive_id(raw, "revision_not_found", "Lần ban hành không hợp lệ.")
 }
 
 async fn page(reader: Reader, code: String, revision: Option<i32>) -> AppResult<HttpResponse> {

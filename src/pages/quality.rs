@@ -17,7 +17,7 @@ use crate::service::ports::{CaFilter, CaRecord, NcFilter};
 use crate::service::quality::{actions, nonconformities};
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    raw.parse().ok().filter(|n| *n > 0).ok_or_else(|| AppError::not_found("not_found", "Không tìm thấy."))
+    crate::http::positive_id(raw, "not_found", "Không tìm thấy.")
 }
 
 fn overdue(a: &CaRecord, today: NaiveDate) -> bool {

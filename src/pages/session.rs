@@ -64,14 +64,8 @@ impl FromRequest for Reader {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let user = CurrentUser::from_request(req, payload);
         let lang = lang_of(req);
-        let token = req
-            .cookie(TOKEN_COOKIE)
-            .map(|c| c.value().to_owned())
-            .or_else(|| {
-                let header = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
-                header.to_str().ok()?.strip_prefix("Bearer ").map(str::to_owned)
-            })
-            .unwrap_or_default();
+        // The same token the extractor authenticates, so the CSRF token derives from it.
+        let token = crate::http::extract::token_of(req).unwrap_or_default();
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let path = req.uri().path_and_query().map_or("/".into(), |p| p.to_string());
         Box::pin(async move {
