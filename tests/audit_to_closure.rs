@@ -228,6 +228,9 @@ async fn a_finding_leads_to_a_revision_and_a_closed_nonconformity() {
     let (_, report) = c.call("thuchien", "GET", &format!("{path}/report"), None).await;
     assert_eq!(report["counts_by_type"], json!({"major_nc": 0, "minor_nc": 1, "observation": 1, "ofi": 0}));
     assert_eq!(report["strong_points"], "Tiếp dân chu đáo");
+    let (_, dashboard) = c.call("dgvct", "GET", "/api/v1/dashboard", None).await;
+    assert_eq!(dashboard["findings_last_12_months"], report["counts_by_type"], "the home page chart counts them");
+    assert_eq!(dashboard["my_audits"][0]["status"], "reported");
     let (status, closed) = c.call("dgvct", "POST", &format!("{path}/close"), None).await;
     assert_eq!((status, closed["status"].as_str()), (StatusCode::OK, Some("closed")));
     let (status, _) = c

@@ -335,12 +335,36 @@ async fn the_dashboard_counts_what_needs_attention() {
     .await;
     let (_, reviewer) = c.call("xemxet", "GET", "/api/v1/dashboard", None).await;
     assert_eq!((reviewer["to_review"].as_i64(), reviewer["change_requests"]["in_review"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(reviewer["waiting_for_me"][0]["id"], id);
+    assert_eq!(reviewer["waiting_for_me"][0]["to_approve"], false);
     let (_, approver) = c.call("lanhdao", "GET", "/api/v1/dashboard", None).await;
     assert_eq!(approver["to_approve"], 1);
+    assert_eq!(approver["waiting_for_me"][0]["to_approve"], true);
     c.call("xemxet", "POST", &format!("/api/v1/change-requests/{id}/reviews"), Some(json!({"decision": "approve"})))
         .await;
     let (_, reviewer) = c.call("xemxet", "GET", "/api/v1/dashboard", None).await;
     assert_eq!(reviewer["to_review"], 0);
+    assert_eq!(reviewer["waiting_for_me"], json!([]));
+
+    // The charts' numbers: a re-issue this month, in the last of twelve months.
+    c.call(
+        "lanhdao",
+        "POST",
+        &format!("/api/v1/change-requests/{id}/approve"),
+        Some(json!({"password": password_of("lanhdao")})),
+    )
+    .await;
+    let (status, _) = c
+        .call("thuky", "POST", &format!("/api/v1/change-requests/{id}/publish"), Some(json!({"summary": "Ban hành"})))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, d) = c.call("thuky", "GET", "/api/v1/dashboard", None).await;
+    let months = d["reissues_per_month"].as_array().unwrap();
+    assert_eq!(months.len(), 12);
+    assert_eq!(months[11]["month"], chrono::Utc::now().format("%Y-%m").to_string());
+    assert_eq!((months[11]["count"].as_i64(), months[10]["count"].as_i64()), (Some(1), Some(0)));
+    assert_eq!(d["corrective_actions"]["planned"], 0);
+    assert_eq!(d["findings_last_12_months"]["major_nc"], 0);
 }
 
 /// Takes change request `id` from draft to published; the publish response.

@@ -174,4 +174,8 @@ fn audit_to_nonconformity(started: &qms::app::Startup) {
     let rows = programme::programme(s, 2026, "vi").unwrap();
     assert_eq!(rows[0].field, "KNTC", "the field with an open nonconformity comes first");
     assert!(nonconformities::similar(s, &nc).unwrap().is_empty());
+    let d = qms::service::dashboard::dashboard(s, &auditor).unwrap();
+    assert!(d.findings_by_type.contains(&(FindingType::MajorNc, 1)), "{:?}", d.findings_by_type);
+    assert_eq!(d.my_audits.len(), 1);
+    assert_eq!(d.reissues_per_month.len(), 12);
 }

@@ -301,6 +301,16 @@ impl Audits for Db {
         })
     }
 
+    fn finding_counts_since(&self, since: NaiveDateTime) -> PortResult<Vec<(String, i64)>> {
+        self.read(|c| {
+            findings::table
+                .filter(findings::recorded_at.ge(since))
+                .group_by(findings::kind)
+                .select((findings::kind, diesel::dsl::count_star()))
+                .load(c)
+        })
+    }
+
     fn finding(&self, id: i32) -> PortResult<Option<FindingRecord>> {
         self.read(|c| {
             let row: Option<FindingRow> =

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::connection::{Db, DbConn};
@@ -125,6 +126,16 @@ impl Index for Db {
                 .select(RevisionRow::as_select())
                 .load(c)?;
             Ok(rows.into_iter().map(RevisionRow::into_record).collect())
+        })
+    }
+
+    fn reissued_since(&self, since: NaiveDateTime) -> PortResult<Vec<NaiveDateTime>> {
+        self.read(|c| {
+            revisions::table
+                .filter(revisions::revision.gt(1))
+                .filter(revisions::published_at.ge(since))
+                .select(revisions::published_at)
+                .load(c)
         })
     }
 

@@ -152,6 +152,12 @@ pub async fn dashboard(state: State, user: CurrentUser) -> AppResult<HttpRespons
     let d = blocking(move || crate::service::dashboard::dashboard(&state.services, &user.0)).await?;
     let by_status: serde_json::Map<String, serde_json::Value> =
         d.change_requests.iter().map(|(s, n)| (s.as_str().to_owned(), (*n).into())).collect();
+    let findings: serde_json::Map<String, serde_json::Value> =
+        d.findings_by_type.iter().map(|(t, n)| (t.as_str().to_owned(), (*n).into())).collect();
+    let actions: serde_json::Map<String, serde_json::Value> =
+        d.actions_by_status.iter().map(|(s, n)| (s.as_str().to_owned(), (*n).into())).collect();
+    let months: Vec<serde_json::Value> =
+        d.reissues_per_month.iter().map(|(m, n)| serde_json::json!({"month": m, "count": n})).collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "procedures": {
             "effective": d.procedures_effective,
@@ -166,5 +172,10 @@ pub async fn dashboard(state: State, user: CurrentUser) -> AppResult<HttpRespons
         "to_review": d.to_review,
         "to_approve": d.to_approve,
         "my_open_corrective_actions": d.my_open_actions,
+        "waiting_for_me": d.waiting_for_me,
+        "my_audits": d.my_audits.iter().map(|(id, title, status)| serde_json::json!({"id": id, "title": title, "status": status.as_str()})).collect::<Vec<_>>(),
+        "findings_last_12_months": findings,
+        "corrective_actions": actions,
+        "reissues_per_month": months,
     })))
 }

@@ -7,6 +7,7 @@ mod audits;
 mod auth;
 mod catalog;
 mod changes;
+mod charts;
 mod document_control;
 pub mod errors;
 mod forms;
@@ -74,7 +75,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/corrective-actions", web::get().to(quality::action_list))
         .route("/corrective-actions", web::post().to(quality::create_action))
         .route("/corrective-actions/{id}/{action}", web::post().to(quality::ca_act))
-        .route("/static/{path:.*}", web::get().to(assets::serve));
+        .route("/static/{path:.*}", web::get().to(assets::serve))
+        // Browsers ask for this on their own, whatever the page says.
+        .service(web::redirect("/favicon.ico", "/static/favicon.svg").permanent());
 }
 
 /// Unknown addresses: 404 (rendered as a page or JSON by the error handlers).

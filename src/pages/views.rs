@@ -36,6 +36,16 @@ pub struct HomePage<'a> {
     pub me: String,
     pub system: Vec<ProcedureRecord>,
     pub fields: Vec<FieldCount>,
+    /// Charts of the quality system, for those who manage it (not for staff who only read).
+    pub overview: Option<Overview>,
+}
+
+pub struct Overview {
+    pub findings: Vec<super::charts::Bar>,
+    pub actions: Vec<super::charts::Bar>,
+    pub reissues: Vec<super::charts::Column>,
+    /// The column chart's numbers as one sentence, for screen readers.
+    pub reissues_text: String,
 }
 
 #[derive(Template)]

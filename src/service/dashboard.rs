@@ -1,11 +1,12 @@
 //! What needs attention, for the signed-in user: the counts of `GET /api/v1/dashboard` and the
 //! home page's "my work" panel.
 
-use chrono::Utc;
+use chrono::{Datelike, Months, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::Services;
 use super::ports::{CaFilter, ChangeFilter, NcFilter, ProcedureFilter};
+use crate::domain::audit::{AuditStatus, FindingType};
 use crate::domain::change_request::ChangeStatus;
 use crate::domain::nonconformity::{CaStatus, NcStatus};
 use crate::domain::{Action, Actor, ProcedureStatus, Resource, authorize};
@@ -29,6 +30,36 @@ pub struct Dashboard {
     pub to_approve: i64,
     /// This user's corrective actions not yet done.
     pub my_open_actions: i64,
+    /// Change requests waiting for this user's review or approval, newest first.
+    pub waiting_for_me: Vec<Waiting>,
+    /// Audits this user leads or belongs to that are not closed: (id, title, status).
+    pub my_audits: Vec<(i32, String, AuditStatus)>,
+    /// Findings recorded over the last twelve months, by type.
+    pub findings_by_type: Vec<(FindingType, i64)>,
+    /// Every corrective-action state, with its count.
+    pub actions_by_status: Vec<(CaStatus, i64)>,
+    /// Re-issued procedures (revisions after the first) per month, the last twelve months, oldest
+    /// first: ("2026-11", count).
+    pub reissues_per_month: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiting {
+    pub id: i32,
+    pub code: String,
+    pub reason: String,
+    /// `true` when this user is asked to approve, `false` to review.
+    pub to_approve: bool,
+}
+
+/// The first day of each of the twelve months ending with `today`'s, oldest first.
+fn last_twelve_months(today: NaiveDate) -> Vec<NaiveDate> {
+    let this_month = today.with_day(1).unwrap_or(today);
+    (0..12).rev().filter_map(|back| this_month.checked_sub_months(Months::new(back))).collect()
+}
+
+fn month_key(date: NaiveDate) -> String {
+    format!("{:04}-{:02}", date.year(), date.month())
 }
 
 pub fn dashboard(services: &Services, actor: &Actor) -> AppResult<Dashboard> {
@@ -62,9 +93,12 @@ pub fn dashboard(services: &Services, actor: &Actor) -> AppResult<Dashboard> {
     };
     let mut to_review = 0;
     let mut to_approve = 0;
+    let mut waiting_for_me = Vec::new();
     for cr in services.changes.change_requests(&in_review)?.0 {
+        let waiting = |to_approve| Waiting { id: cr.id, code: cr.code.clone(), reason: cr.reason.clone(), to_approve };
         if cr.approver.as_deref() == Some(actor.username.as_str()) {
             to_approve += 1;
+            waiting_for_me.push(waiting(true));
         }
         if cr.reviewers.contains(&actor.username) {
             let reviewed = services
@@ -74,6 +108,7 @@ pub fn dashboard(services: &Services, actor: &Actor) -> AppResult<Dashboard> {
                 .any(|s| !s.voided && s.username == actor.username && s.content_hash == cr.content_hash);
             if !reviewed {
                 to_review += 1;
+                waiting_for_me.push(waiting(false));
             }
         }
     }
@@ -85,6 +120,32 @@ pub fn dashboard(services: &Services, actor: &Actor) -> AppResult<Dashboard> {
         .iter()
         .filter(|a| matches!(a.status, CaStatus::Planned | CaStatus::InProgress | CaStatus::NotEffective))
         .count() as i64;
+    let my_audits = services
+        .audits
+        .audits(None)?
+        .into_iter()
+        .filter(|a| a.status != AuditStatus::Closed && a.auditors.contains(&actor.username))
+        .map(|a| (a.id, a.title, a.status))
+        .collect();
+    let months = last_twelve_months(today);
+    let since = months[0].and_hms_opt(0, 0, 0).unwrap_or_default();
+    let mut reissues_per_month: Vec<(String, i64)> = months.iter().map(|m| (month_key(*m), 0)).collect();
+    for published in services.index.reissued_since(since)? {
+        let key = month_key(published.date());
+        if let Some(slot) = reissues_per_month.iter_mut().find(|(k, _)| *k == key) {
+            slot.1 += 1;
+        }
+    }
+    let counted = services.audits.finding_counts_since(since)?;
+    let findings_by_type = FindingType::ALL
+        .iter()
+        .map(|t| (*t, counted.iter().find(|(k, _)| k == t.as_str()).map_or(0, |(_, n)| *n)))
+        .collect();
+    let mut actions_by_status = Vec::new();
+    for status in CaStatus::ALL {
+        let filter = CaFilter { status: Some(*status), limit: 1, ..Default::default() };
+        actions_by_status.push((*status, services.nonconformities.cas(&filter)?.1));
+    }
     Ok(Dashboard {
         procedures_effective,
         procedures_overdue_for_review,
@@ -97,5 +158,22 @@ pub fn dashboard(services: &Services, actor: &Actor) -> AppResult<Dashboard> {
         to_review,
         to_approve,
         my_open_actions,
+        waiting_for_me,
+        my_audits,
+        findings_by_type,
+        actions_by_status,
+        reissues_per_month,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twelve_months_end_with_this_one_across_a_new_year() {
+        let months = last_twelve_months(NaiveDate::from_ymd_opt(2026, 1, 31).unwrap());
+        assert_eq!(months.len(), 12);
+        assert_eq!((month_key(months[0]), month_key(months[11])), ("2025-02".to_owned(), "2026-01".to_owned()));
+    }
 }

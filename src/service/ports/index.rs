@@ -81,6 +81,8 @@ pub trait Index: Send + Sync {
     fn procedures(&self, filter: &ProcedureFilter) -> PortResult<(Vec<ProcedureRecord>, i64)>;
     fn procedure(&self, code: &str) -> PortResult<Option<ProcedureRecord>>;
     fn revisions(&self, code: &str) -> PortResult<Vec<RevisionRecord>>;
+    /// When each re-issue (a revision after the first) was published, from `since` on.
+    fn reissued_since(&self, since: NaiveDateTime) -> PortResult<Vec<NaiveDateTime>>;
     fn revision(&self, code: &str, revision: RevisionNumber) -> PortResult<Option<RevisionRecord>>;
     fn legal_bases(&self) -> PortResult<Vec<LegalBasis>>;
     /// Codes of procedures whose current revision cites `key`.

@@ -158,5 +158,7 @@ pub trait Audits: Send + Sync {
         event: &NewEvent,
     ) -> PortResult<(i32, Option<i32>)>;
     fn findings(&self, audit_id: i32) -> PortResult<Vec<FindingRecord>>;
+    /// How many findings of each type were recorded from `since` on: (type, count).
+    fn finding_counts_since(&self, since: NaiveDateTime) -> PortResult<Vec<(String, i64)>>;
     fn finding(&self, id: i32) -> PortResult<Option<FindingRecord>>;
 }
