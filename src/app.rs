@@ -86,6 +86,7 @@ pub fn open(settings: &Settings) -> AppResult<Services> {
         documents: DocumentCache::default(),
         tokens,
         address_throttle: Default::default(),
+        sessions: Default::default(),
     })
 }
 

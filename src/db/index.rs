@@ -179,6 +179,10 @@ impl Index for Db {
         self.read(|c| reviews::acknowledgements(c, code, revision))
     }
 
+    fn has_acknowledged(&self, code: &str, revision: RevisionNumber, username: &str) -> PortResult<bool> {
+        self.read(|c| reviews::has_acknowledged(c, code, revision, username))
+    }
+
     fn record_periodic_review(
         &self,
         review: &PeriodicReview,

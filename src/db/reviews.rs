@@ -59,6 +59,16 @@ pub fn acknowledgements(c: &mut DbConn, code: &str, revision: i32) -> QueryResul
         .load(c)
 }
 
+pub fn has_acknowledged(c: &mut DbConn, code: &str, revision: i32, username: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        acknowledgements::table
+            .filter(acknowledgements::procedure_code.eq(code))
+            .filter(acknowledgements::revision.eq(revision))
+            .filter(acknowledgements::username.eq(username)),
+    ))
+    .get_result(c)
+}
+
 pub fn record_periodic_review(
     c: &mut DbConn,
     review: &PeriodicReview,

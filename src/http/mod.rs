@@ -13,6 +13,7 @@ pub mod events;
 pub mod extract;
 mod legal;
 mod nonconformities;
+mod openapi;
 mod quality_dto;
 mod search;
 mod users;
@@ -25,6 +26,7 @@ use crate::error::{AppError, AppResult};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(healthz)).service(
         web::scope("/api/v1")
+            .route("/openapi.json", web::get().to(openapi::serve))
             .route("/auth/login", web::post().to(auth::login))
             .route("/auth/logout", web::post().to(auth::logout))
             .route("/me", web::get().to(auth::me))

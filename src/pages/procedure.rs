@@ -35,8 +35,7 @@ async fn load(reader: &Reader, code: String, revision: Option<i32>) -> AppResult
             .into_iter()
             .find(|f| f.field.code == view.procedure.field)
             .map_or_else(|| view.procedure.field.clone(), |f| f.field.name(lang).to_owned());
-        let acknowledged =
-            s.index.acknowledgements(&view.procedure.code, view.revision.revision)?.iter().any(|(u, _)| *u == username);
+        let acknowledged = s.index.has_acknowledged(&view.procedure.code, view.revision.revision, &username)?;
         let superseded: Vec<String> = catalog::legal_bases(s)?
             .into_iter()
             .filter(|l| l.status == crate::domain::legal_basis::LegalStatus::Superseded)

@@ -200,7 +200,16 @@ fn verified_claims(services: &Services, token: &str) -> AppResult<Claims> {
 /// Verifies a token (signature, algorithm, issuer, audience, expiry, not-before), that it was not
 /// revoked, and that its user is still active with the same token version. Returns who is acting.
 pub fn authenticate(services: &Services, token: &str) -> AppResult<Actor> {
+    if let Some(actor) = services.sessions.get(token, Utc::now().timestamp()) {
+        return Ok(actor);
+    }
     let claims = verified_claims(services, token)?;
+    let actor = authenticate_in_database(services, &claims)?;
+    services.sessions.remember(token, &actor, claims.exp);
+    Ok(actor)
+}
+
+fn authenticate_in_database(services: &Services, claims: &Claims) -> AppResult<Actor> {
     if services.users.is_revoked(&claims.jti)? {
         return Err(invalid_token());
     }
@@ -217,6 +226,7 @@ pub fn logout(services: &Services, token: &str) -> AppResult<()> {
     let expires = chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_default().naive_utc();
     let event = NewEvent::now(&claims.sub, "auth.logout", "user", &claims.sub);
     services.users.revoke_token(&claims.jti, expires, &event)?;
+    services.sessions.forget_all();
     Ok(())
 }
 

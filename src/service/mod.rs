@@ -16,6 +16,7 @@ pub mod ports;
 pub mod quality;
 pub mod reconcile;
 pub mod search;
+pub mod sessions;
 pub mod trailers;
 pub mod users;
 
@@ -48,4 +49,5 @@ pub struct Services {
     pub documents: DocumentCache,
     pub tokens: Arc<auth::TokenKeys>,
     pub address_throttle: Arc<address_throttle::AddressThrottle>,
+    pub sessions: sessions::SessionCache,
 }

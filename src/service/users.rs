@@ -176,6 +176,7 @@ pub fn update(services: &Services, by: Operator<'_>, username: &str, change: Use
     let event =
         NewEvent::now(by.name(), action, "user", username).states(Some(&visible(&before)), Some(&visible(&after)));
     services.users.update_user(&after, &event)?;
+    services.sessions.forget_all();
     Ok(after)
 }
 
@@ -192,5 +193,6 @@ pub fn set_password(services: &Services, by: Operator<'_>, username: &str, passw
     user.locked_until = None;
     let event = NewEvent::now(by.name(), "user.password", "user", username);
     services.users.update_user(&user, &event)?;
+    services.sessions.forget_all();
     Ok(())
 }

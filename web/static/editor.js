@@ -24,7 +24,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const list = document.createElement("ul");
     for (const p of data.problems) {
       const item = document.createElement("li");
-      item.textContent = `dòng ${p.line}: ${p.message}`;
+      item.textContent = `${problems.dataset.line} ${p.line}: ${p.message}`;
       list.append(item);
     }
     problems.append(list);

@@ -93,6 +93,8 @@ pub trait Index: Send + Sync {
     fn acknowledge(&self, code: &str, revision: RevisionNumber, username: &str, event: &NewEvent) -> PortResult<bool>;
     /// Who acknowledged a revision, and when.
     fn acknowledgements(&self, code: &str, revision: RevisionNumber) -> PortResult<Vec<(String, NaiveDateTime)>>;
+    /// Whether `username` acknowledged this revision.
+    fn has_acknowledged(&self, code: &str, revision: RevisionNumber, username: &str) -> PortResult<bool>;
     /// Records a periodic review and moves the procedure's review date to `next_due`.
     fn record_periodic_review(
         &self,
