@@ -185,7 +185,8 @@ impl Audits for Db {
 
     fn audit(&self, id: i32) -> PortResult<Option<AuditRecord>> {
         self.read(|c| {
-            let row: Option<AuditRow> = audits::table.find(id).select(AuditRow::as_select()).first(c).optional()?;
+            let row: Option<AuditRow> =
+                audits::table.find(id).select(AuditRow::as_select()).get_result(c).optional()?;
             Ok(row.map(AuditRow::into_record))
         })
     }
@@ -314,7 +315,7 @@ impl Audits for Db {
     fn finding(&self, id: i32) -> PortResult<Option<FindingRecord>> {
         self.read(|c| {
             let row: Option<FindingRow> =
-                findings::table.find(id).select(FindingRow::as_select()).first(c).optional()?;
+                findings::table.find(id).select(FindingRow::as_select()).get_result(c).optional()?;
             Ok(row.map(FindingRow::into_record))
         })
     }

@@ -147,7 +147,7 @@ impl ChangeRequests for Db {
     fn change_request(&self, id: i32) -> PortResult<Option<ChangeRequestRecord>> {
         self.read(|c| {
             let row: Option<ChangeRow> =
-                change_requests::table.find(id).select(ChangeRow::as_select()).first(c).optional()?;
+                change_requests::table.find(id).select(ChangeRow::as_select()).get_result(c).optional()?;
             Ok(row.map(ChangeRow::into_record))
         })
     }

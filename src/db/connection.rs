@@ -147,6 +147,10 @@ impl Db {
     }
 
     /// Runs a read.
+    ///
+    /// Single-row lookups here use `get_result` on a unique key, not `first`: `first` adds a bound
+    /// `LIMIT ?`, and SQLite re-plans a statement whose LIMIT is a parameter every time it is bound
+    /// again, which made each cached statement be prepared anew on every request.
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> QueryResult<T>) -> PortResult<T> {
         let mut conn = self.conn()?;
         f(&mut conn).map_err(query_failure)

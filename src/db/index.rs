@@ -42,7 +42,7 @@ fn filtered<'a>(f: &'a ProcedureFilter) -> procedures::BoxedQuery<'a, <DbConn as
 
 impl Index for Db {
     fn meta(&self, key: &str) -> PortResult<Option<String>> {
-        self.read(|c| meta::table.find(key).select(meta::value).first(c).optional())
+        self.read(|c| meta::table.find(key).select(meta::value).get_result(c).optional())
     }
 
     fn set_meta(&self, key: &str, value: &str) -> PortResult<()> {
@@ -113,7 +113,7 @@ impl Index for Db {
     fn procedure(&self, code: &str) -> PortResult<Option<ProcedureRecord>> {
         self.read(|c| {
             let row: Option<ProcedureRow> =
-                procedures::table.find(code).select(ProcedureRow::as_select()).first(c).optional()?;
+                procedures::table.find(code).select(ProcedureRow::as_select()).get_result(c).optional()?;
             Ok(row.map(ProcedureRow::into_record))
         })
     }
@@ -145,7 +145,7 @@ impl Index for Db {
                 .filter(revisions::procedure_code.eq(code))
                 .filter(revisions::revision.eq(revision))
                 .select(RevisionRow::as_select())
-                .first(c)
+                .get_result(c)
                 .optional()?;
             Ok(row.map(RevisionRow::into_record))
         })

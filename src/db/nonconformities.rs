@@ -236,7 +236,7 @@ impl Nonconformities for Db {
 
     fn nc(&self, id: i32) -> PortResult<Option<NcRecord>> {
         self.read(|c| {
-            let row: Option<NcRow> = nonconformities::table.find(id).select(nc_select!()).first(c).optional()?;
+            let row: Option<NcRow> = nonconformities::table.find(id).select(nc_select!()).get_result(c).optional()?;
             row.map(|r| nc_from(c, r)).transpose()
         })
     }
@@ -309,7 +309,8 @@ impl Nonconformities for Db {
 
     fn ca(&self, id: i32) -> PortResult<Option<CaRecord>> {
         self.read(|c| {
-            let row: Option<CaRow> = corrective_actions::table.find(id).select(ca_select!()).first(c).optional()?;
+            let row: Option<CaRow> =
+                corrective_actions::table.find(id).select(ca_select!()).get_result(c).optional()?;
             row.map(|r| ca_from(c, r)).transpose()
         })
     }

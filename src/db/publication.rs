@@ -17,7 +17,7 @@ fn upsert_procedure(conn: &mut DbConn, p: &ProcedureRecord, cites: &[String]) ->
     let current: Option<(i32, String)> = procedures::table
         .find(&p.code)
         .select((procedures::current_revision, procedures::status))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let row = ProcedureRow::from(p);
     match current {

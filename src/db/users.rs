@@ -13,8 +13,11 @@ use crate::service::ports::{PortError, PortResult, UserRecord, Users};
 impl Users for Db {
     fn user(&self, username: &str) -> PortResult<Option<UserRecord>> {
         self.read(|c| {
-            let row: Option<UserRow> =
-                users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(c).optional()?;
+            let row: Option<UserRow> = users::table
+                .filter(users::username.eq(username))
+                .select(UserRow::as_select())
+                .get_result(c)
+                .optional()?;
             Ok(row.map(UserRow::into_record))
         })
     }

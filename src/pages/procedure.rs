@@ -30,18 +30,21 @@ async fn load(reader: &Reader, code: String, revision: Option<i32>) -> AppResult
             Some(n) => catalog::at_revision(s, &code, n)?,
             None => catalog::current(s, &code)?,
         };
-        let revisions = catalog::revisions(s, &code)?;
-        let field_name = catalog::fields(s)?
-            .into_iter()
+        let revisions = s.index.revisions(&view.procedure.code)?;
+        let reference = catalog::reference(s)?;
+        let field_name = reference
+            .fields
+            .iter()
             .find(|f| f.field.code == view.procedure.field)
             .map_or_else(|| view.procedure.field.clone(), |f| f.field.name(lang).to_owned());
         let acknowledged = s.index.has_acknowledged(&view.procedure.code, view.revision.revision, &username)?;
-        let superseded: Vec<String> = catalog::legal_bases(s)?
-            .into_iter()
-            .filter(|l| l.status == crate::domain::legal_basis::LegalStatus::Superseded)
-            .map(|l| l.key)
-            .collect();
-        let flagged = view.document.front.legal_basis.iter().filter(|k| superseded.contains(k)).cloned().collect();
+        let superseded = |key: &String| {
+            reference
+                .legal_bases
+                .iter()
+                .any(|l| l.key == *key && l.status == crate::domain::legal_basis::LegalStatus::Superseded)
+        };
+        let flagged = view.document.front.legal_basis.iter().filter(|k| superseded(k)).cloned().collect();
         Ok(Loaded { view, revisions, field_name, acknowledged, flagged })
     })
     .await

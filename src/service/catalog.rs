@@ -30,7 +30,8 @@ pub fn legal_bases(services: &Services) -> AppResult<Vec<crate::domain::legal_ba
     Ok(reference(services)?.legal_bases.as_ref().clone())
 }
 
-fn reference(services: &Services) -> AppResult<super::ReferenceSnapshot> {
+/// Fields and legal bases as of the current head, shared rather than copied (for hot pages).
+pub fn reference(services: &Services) -> AppResult<super::ReferenceSnapshot> {
     let head = services.store.head()?.unwrap_or_default();
     let mut cached = services.reference.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(snapshot) = cached.as_ref().filter(|s| s.head == head) {
