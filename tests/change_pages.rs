@@ -106,6 +106,19 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
         approve_form[..approve_form.find("</form>").unwrap()].contains("Mật khẩu xác nhận không đúng"),
         "the error sits in the approval form"
     );
+    // In English the same refusal reads in English.
+    let mut english = form_post(
+        &format!("/change-requests/{id}/approve"),
+        &lanhdao,
+        &[("csrf", &lcsrf), ("password", "sai"), ("comment", "")],
+    );
+    english.headers_mut().insert(
+        actix_web::http::header::COOKIE,
+        actix_web::http::header::HeaderValue::from_str(&format!("qms_token={lanhdao}; qms_lang=en")).unwrap(),
+    );
+    let res = call(english).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(res).await.contains("The confirmation password is wrong; nothing was signed."));
     let res = call(form_post(
         &format!("/change-requests/{id}/approve"),
         &lanhdao,

@@ -97,6 +97,13 @@ impl Index for Db {
         })
     }
 
+    fn field_list(&self) -> PortResult<Vec<Field>> {
+        self.read(|c| {
+            let rows: Vec<FieldRow> = fields::table.order(fields::position).select(FieldRow::as_select()).load(c)?;
+            Ok(rows.into_iter().map(FieldRow::into_field).collect())
+        })
+    }
+
     fn procedures(&self, filter: &ProcedureFilter) -> PortResult<(Vec<ProcedureRecord>, i64)> {
         self.read(|c| {
             let total: i64 = filtered(filter).count().get_result(c)?;

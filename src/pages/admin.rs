@@ -61,7 +61,7 @@ async fn form(reader: &Reader, user: Option<&UserRecord>) -> AppResult<UserForm>
 
 /// Puts a refused change's message next to the form field it concerns.
 fn errors_for(reader: &Reader, e: &AppError) -> FormErrors {
-    let message = reader.tr().find(&format!("error.{}", e.code)).map_or(e.message.clone(), str::to_owned);
+    let message = reader.tr().error(e);
     let mut errors = FormErrors::default();
     let slot = match e.code.as_ref() {
         "invalid_username" | "username_taken" => &mut errors.username,

@@ -148,7 +148,7 @@ pub async fn plan(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
         Err(e) => match form_error_status(&e) {
             Some(status) => {
                 let independence = e.code == "auditor_not_independent";
-                plan_page(&reader, form, status, Some((e.message, independence))).await
+                plan_page(&reader, form, status, Some((reader.tr().error(&e), independence))).await
             }
             None => Err(e),
         },
@@ -262,7 +262,7 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
     match outcome {
         Ok(()) => Ok(see_other(&format!("/audits/{id}?saved=1"))),
         Err(e) => match form_error_status(&e) {
-            Some(status) => audit_page(&reader, id, status, Some(e.message), None).await,
+            Some(status) => audit_page(&reader, id, status, Some(reader.tr().error(&e)), None).await,
             None => Err(e),
         },
     }

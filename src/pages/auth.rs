@@ -97,7 +97,7 @@ pub async fn login(
         Err(e)
             if matches!(e.kind, crate::error::ErrorKind::Unauthorized | crate::error::ErrorKind::TooManyRequests) =>
         {
-            let message = t.find(&format!("error.{}", e.code)).unwrap_or(&e.message).to_owned();
+            let message = t.error(&e);
             render_login(&req, &state, StatusCode::UNAUTHORIZED, Some(&message), next, form.username)
         }
         Err(e) => Err(e),

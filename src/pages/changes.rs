@@ -101,7 +101,7 @@ pub async fn create(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse>
         Err(e) => {
             let Some(status) = form_error_status(&e) else { return Err(e) };
             let query = NewQuery { code: Some(form.code), kind: Some(form.kind) };
-            let page = new_page(&reader, query, form.reason, form.markdown, Some(e.message)).await?;
+            let page = new_page(&reader, query, form.reason, form.markdown, Some(reader.tr().error(&e))).await?;
             super::html_with(status, &page)
         }
     }
@@ -116,7 +116,7 @@ pub struct NoticeQuery {
 async fn detail_page(
     reader: &Reader,
     id: i32,
-    error: Option<(&'static str, String)>,
+    error: Option<(&'static str, Option<&'static str>, String)>,
     notice: Option<&str>,
 ) -> AppResult<HttpResponse> {
     let (state, actor) = (reader.state.clone(), reader.actor.clone());
@@ -280,9 +280,20 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
     match outcome {
         Ok(()) => Ok(see_other(&format!("/change-requests/{id}?saved=1"))),
         Err(e) if form_error_status(&e).is_some() || e.code == "signature_refused" => {
-            let message = reader.tr().find(&format!("error.{}", e.code)).map_or(e.message.clone(), str::to_owned);
-            detail_page(&reader, id, Some((name, message)), None).await
+            let message = reader.tr().error(&e);
+            detail_page(&reader, id, Some((name, field_at_fault(&e.code), message)), None).await
         }
         Err(e) => Err(e),
+    }
+}
+
+/// The field (by its id on the page) an error is about, to show the error beside it.
+fn field_at_fault(code: &str) -> Option<&'static str> {
+    match code {
+        "signature_refused" | "account_locked" => Some("approve-password"),
+        "missing_summary" => Some("summary"),
+        "missing_reviewers" | "invalid_reviewer" => Some("reviewers"),
+        "invalid_approver" => Some("approver"),
+        _ => None,
     }
 }

@@ -141,7 +141,7 @@ pub async fn add_legal(reader: Reader, body: web::Bytes) -> AppResult<HttpRespon
     match blocking(move || legal::add(&state.services, &actor, new)).await {
         Ok(added) => Ok(see_other(&format!("/legal-bases#{}", added.key))),
         Err(e) => match form_error_status(&e) {
-            Some(status) => legal_page(&reader, status, Some(e.message), None).await,
+            Some(status) => legal_page(&reader, status, Some(reader.tr().error(&e)), None).await,
             None => Err(e),
         },
     }
@@ -164,7 +164,7 @@ pub async fn supersede(reader: Reader, key: web::Path<String>, body: web::Bytes)
             Ok(see_other(&format!("/legal-bases?flagged={}#{}", super::errors::urlencoding(&codes), basis.key)))
         }
         Err(e) => match form_error_status(&e) {
-            Some(status) => legal_page(&reader, status, Some(e.message), None).await,
+            Some(status) => legal_page(&reader, status, Some(reader.tr().error(&e)), None).await,
             None => Err(e),
         },
     }

@@ -46,7 +46,7 @@ fn render(req: &actix_web::HttpRequest, error: &AppError) -> HttpResponse {
     };
     let lang = lang_of(req);
     let t = state.i18n.tr(lang);
-    let message = t.find(&format!("error.{}", error.code)).map_or(error.message.clone(), str::to_owned);
+    let message = t.error(error);
     let here = req.path().to_owned();
     let c = Chrome { t, user: None, csrf: "", here: &here, other_lang: lang.other().code(), nav: vec![] };
     match askama::Template::render(&ErrorPage { c, status: status.as_u16(), message }) {

@@ -116,6 +116,15 @@ impl<'a> Tr<'a> {
         self.labels.get(key).map(String::as_str)
     }
 
+    /// An error's message in the reader's language: the translation of its code when the
+    /// language file has one, else the service's own message (Vietnamese, naming the specifics).
+    /// An empty translation means "use the service's message".
+    pub fn error(&self, e: &crate::error::AppError) -> String {
+        self.find(&format!("error.{}", e.code))
+            .filter(|m| !m.is_empty())
+            .map_or_else(|| e.message.clone(), str::to_owned)
+    }
+
     /// The label of a change request's status.
     pub fn change_status(&self, status: &crate::domain::change_request::ChangeStatus) -> &'a str {
         self.get(&format!("change.status_{}", status.as_str()))

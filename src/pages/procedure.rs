@@ -35,8 +35,8 @@ async fn load(reader: &Reader, code: String, revision: Option<i32>) -> AppResult
         let field_name = reference
             .fields
             .iter()
-            .find(|f| f.field.code == view.procedure.field)
-            .map_or_else(|| view.procedure.field.clone(), |f| f.field.name(lang).to_owned());
+            .find(|f| f.code == view.procedure.field)
+            .map_or_else(|| view.procedure.field.clone(), |f| f.name(lang).to_owned());
         let acknowledged = s.index.has_acknowledged(&view.procedure.code, view.revision.revision, &username)?;
         let superseded = |key: &String| {
             reference

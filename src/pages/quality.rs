@@ -114,7 +114,7 @@ pub async fn open(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
                     sources,
                     procedures: form.procedures,
                     description: form.description,
-                    error: Some(e.message),
+                    error: Some(reader.tr().error(&e)),
                 };
                 super::html_with(status, &page)
             }
@@ -238,7 +238,7 @@ pub async fn nc_act(reader: Reader, path: web::Path<(String, String)>, body: web
     match outcome {
         Ok(()) => Ok(see_other(&format!("/nonconformities/{id}"))),
         Err(e) => match form_error_status(&e) {
-            Some(status) => nc_page(&reader, id, status, Some(e.message)).await,
+            Some(status) => nc_page(&reader, id, status, Some(reader.tr().error(&e))).await,
             None => Err(e),
         },
     }
@@ -297,7 +297,7 @@ pub async fn create_action(reader: Reader, body: web::Bytes) -> AppResult<HttpRe
     match outcome {
         Ok(ca) => Ok(see_other(&format!("/nonconformities/{nc_id}#ca-{}", ca.id))),
         Err(e) => match form_error_status(&e) {
-            Some(status) => nc_page(&reader, nc_id, status, Some(e.message)).await,
+            Some(status) => nc_page(&reader, nc_id, status, Some(reader.tr().error(&e))).await,
             None => Err(e),
         },
     }
@@ -325,7 +325,7 @@ pub async fn ca_act(reader: Reader, path: web::Path<(String, String)>, body: web
     match outcome {
         Ok(_) => Ok(see_other(&format!("/nonconformities/{nc_id}#ca-{id}"))),
         Err(e) => match form_error_status(&e) {
-            Some(status) => nc_page(&reader, nc_id, status, Some(e.message)).await,
+            Some(status) => nc_page(&reader, nc_id, status, Some(reader.tr().error(&e))).await,
             None => Err(e),
         },
     }

@@ -208,16 +208,21 @@ pub struct ChangePage<'a> {
     /// (username, display name, chosen)
     pub reviewer_options: Vec<(String, String, bool)>,
     pub approver_options: Vec<(String, String, bool)>,
-    /// The form a refused action came from, and why.
-    pub error: Option<(&'static str, String)>,
+    /// The form a refused action came from, the field at fault if one is, and why.
+    pub error: Option<(&'static str, Option<&'static str>, String)>,
     pub notice: Option<&'a str>,
     pub today: String,
 }
 
 impl ChangePage<'_> {
-    /// The error to show inside form `form`, if that form caused it.
+    /// The error to show at the top of form `form`, if that form caused it and no one field did.
     pub fn error_for(&self, form: &str) -> Option<&str> {
-        self.error.as_ref().filter(|(f, _)| *f == form).map(|(_, m)| m.as_str())
+        self.error.as_ref().filter(|(f, field, _)| *f == form && field.is_none()).map(|(_, _, m)| m.as_str())
+    }
+
+    /// The error to show beside the field with this id, if that field caused it.
+    pub fn error_beside(&self, field: &str) -> Option<&str> {
+        self.error.as_ref().filter(|(_, f, _)| *f == Some(field)).map(|(_, _, m)| m.as_str())
     }
 }
 

@@ -22,7 +22,12 @@ pub struct ProcedureView {
 /// The fields with their procedure counts. Cached per head of the published branch: every
 /// change to them is a commit, so a new head (from this process or another) refreshes them.
 pub fn fields(services: &Services) -> AppResult<Vec<FieldCount>> {
-    Ok(reference(services)?.fields.as_ref().clone())
+    let snapshot = reference(services)?;
+    if let Some(counted) = snapshot.counts.get() {
+        return Ok(counted.clone());
+    }
+    let counted = services.index.fields()?;
+    Ok(snapshot.counts.get_or_init(|| counted).clone())
 }
 
 /// The external documents, cached like the fields.
@@ -39,8 +44,9 @@ pub fn reference(services: &Services) -> AppResult<super::ReferenceSnapshot> {
     }
     let snapshot = super::ReferenceSnapshot {
         head,
-        fields: Arc::new(services.index.fields()?),
+        fields: Arc::new(services.index.field_list()?),
         legal_bases: Arc::new(services.index.legal_bases()?),
+        counts: Default::default(),
     };
     *cached = Some(snapshot.clone());
     Ok(snapshot)

@@ -25,12 +25,15 @@ use std::sync::Arc;
 pub use documents::{DocumentCache, RenderedDocument};
 use ports::{Audits, ChangeRequests, ContentStore, Events, Index, Nonconformities, SearchIndex, Users};
 
-/// Reference data read at one head of the published branch.
+/// Reference data read at one head of the published branch. The fields' procedure counts are
+/// read only when a page shows them: counting walks every procedure, which a publish (checking
+/// its draft against the fields) must not pay for.
 #[derive(Clone)]
 pub struct ReferenceSnapshot {
     pub head: String,
-    pub fields: Arc<Vec<ports::FieldCount>>,
+    pub fields: Arc<Vec<crate::domain::field::Field>>,
     pub legal_bases: Arc<Vec<crate::domain::legal_basis::LegalBasis>>,
+    pub counts: Arc<std::sync::OnceLock<Vec<ports::FieldCount>>>,
 }
 
 /// The adapters and caches every use case works with, shared by all workers.

@@ -62,8 +62,10 @@ async fn a_revision_goes_from_draft_through_review_and_approval_to_publication()
     b.visit(&change).await;
     b.fill("#approve-password", "khong-dung").await;
     b.click_refused("#approve button[type=submit]").await;
-    let refused = b.text_of("#approve").await;
-    assert!(refused.contains("Mật khẩu xác nhận không đúng"), "{refused}");
+    let beside = b.text_of("#approve-password-error").await;
+    assert!(beside.contains("Mật khẩu xác nhận không đúng"), "the error sits under the password: {beside}");
+    let marked = b.find("#approve-password").await.attr("aria-invalid").await.unwrap();
+    assert_eq!(marked.as_deref(), Some("true"));
     b.screenshots("approve-refused").await;
     b.fill("#approve-password", &common::password_of("lanhdao")).await;
     b.click("#approve button[type=submit]").await;

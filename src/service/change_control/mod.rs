@@ -54,8 +54,9 @@ pub fn code_of(cr: &ChangeRequestRecord) -> AppResult<ProcedureCode> {
 
 /// The reference data the index holds, for checking drafts with the rules of `qms check`.
 fn reference(services: &Services) -> AppResult<Reference> {
-    let fields: Vec<_> = crate::service::catalog::fields(services)?.into_iter().map(|f| f.field).collect();
-    let legal_bases = crate::service::catalog::legal_bases(services)?;
+    let snapshot = crate::service::catalog::reference(services)?;
+    let fields = snapshot.fields.as_ref().clone();
+    let legal_bases = snapshot.legal_bases.as_ref().clone();
     Ok(Reference {
         field_codes: fields.iter().map(|f| f.code.clone()).collect(),
         legal_keys: legal_bases.iter().map(|l| l.key.clone()).collect(),

@@ -88,7 +88,7 @@ pub fn plan(services: &Services, actor: &Actor, new: NewAudit) -> AppResult<Audi
         return Err(AppError::unprocessable("missing_scope", "Cần phạm vi đánh giá: lĩnh vực hoặc quy trình."));
     }
     let known_fields: Vec<String> =
-        crate::service::catalog::fields(services)?.into_iter().map(|f| f.field.code).collect();
+        crate::service::catalog::reference(services)?.fields.iter().map(|f| f.code.clone()).collect();
     if let Some(bad) = new.fields.iter().find(|f| !known_fields.contains(f)) {
         return Err(AppError::unprocessable("unknown_field", format!("Lĩnh vực {bad} không tồn tại.")));
     }
