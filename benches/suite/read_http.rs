@@ -85,7 +85,8 @@ pub fn current_procedure_vs_nginx(started: &Startup) {
     let ours = wrk(&page, Some(&token));
     let theirs = if nginx.is_ok() { wrk(&format!("http://127.0.0.1:{nginx_port}/index.html"), None) } else { None };
     if let Ok(mut child) = nginx {
-        let _ = child.kill();
+        // TERM lets the master stop its workers; KILL would leave them running.
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
         let _ = child.wait();
     }
     actix_web::rt::System::new().block_on(handle.stop(true));

@@ -50,7 +50,10 @@ impl FromRequest for CurrentUser {
                 .filter(|t| !t.is_empty())
                 .ok_or_else(|| AppError::unauthorized("missing_token", "Bạn cần đăng nhập để tiếp tục."))?;
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
-            let actor = blocking(move || auth::authenticate(&state.services, &token)).await?;
+            let actor = match auth::cached_session(&state.services, &token) {
+                Some(actor) => actor,
+                None => blocking(move || auth::authenticate(&state.services, &token)).await?,
+            };
             if csrf_missing {
                 return Err(AppError::forbidden("csrf_failed", "Thiếu mã chống giả mạo (CSRF) cho yêu cầu này."));
             }

@@ -77,7 +77,8 @@ impl Site {
     }
 }
 
-/// chromedriver, stopped when dropped.
+/// chromedriver and the Chromium it starts, in a process group of their own, all stopped when
+/// dropped (also when a test fails halfway and never closes its session).
 struct Driver {
     child: Child,
     port: u16,
@@ -85,14 +86,17 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.wait();
     }
 }
 
 fn start_driver(path: &Path) -> Driver {
     let port = free_port();
+    use std::os::unix::process::CommandExt;
     let child = Command::new(path)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
