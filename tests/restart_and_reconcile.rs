@@ -80,3 +80,84 @@ fn the_store_is_a_readable_controlled_copy() {
     assert_eq!(std::fs::read_to_string(copy.join("HTI/QT-HTI-02.md")).unwrap(), read_corpus_file("QT-HTI-02"));
     assert!(copy.join("fields.yaml").exists() && copy.join("legal-bases.yaml").exists());
 }
+
+/// The search index commits in the background. If the service stops after a publish but before
+/// that commit, the next start finds the publish after the index's last marker and indexes it.
+#[actix_web::test]
+async fn a_publish_the_search_index_missed_is_indexed_on_the_next_start() {
+    use actix_web::http::StatusCode;
+    use qms::domain::Role;
+    use serde_json::json;
+
+    let tree = small_corpus(&["QT-HT-01", "QT-HTI-01"]);
+    let data = tempfile::tempdir().unwrap();
+    let first = start(settings(data.path(), tree.path()));
+    for (name, role) in [("thuky", Role::Secretary), ("xemxet", Role::Reviewer), ("lanhdao", Role::Approver)] {
+        add_user(&first, name, &[role], &[]);
+    }
+    let before_publish = first.state.services.store.head().unwrap();
+    let c = Client { app: service(&first).await };
+    let markdown = read_corpus_file("QT-HTI-01").replacen(
+        "## 2. Phạm vi",
+        "Tiếp nhận qua Cổng dịch vụ công quốc gia.\n\n## 2. Phạm vi",
+        1,
+    );
+    let (status, cr) = c
+        .call(
+            "thuky",
+            "POST",
+            "/api/v1/change-requests",
+            Some(json!({"code": "QT-HTI-01", "kind": "revise", "reason": "Dịch vụ công", "markdown": markdown})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{cr}");
+    let id = cr["id"].as_i64().unwrap();
+    for (user, action, body) in [
+        ("thuky", "submit", json!({"reviewers": ["xemxet"], "approver": "lanhdao"})),
+        ("xemxet", "reviews", json!({"decision": "approve"})),
+        ("lanhdao", "approve", json!({"password": password_of("lanhdao")})),
+        ("thuky", "publish", json!({"summary": "Dịch vụ công"})),
+    ] {
+        let (status, body) = c.call(user, "POST", &format!("/api/v1/change-requests/{id}/{action}"), Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+    }
+    assert!(found(&c).await, "a search right after the publish sees it");
+
+    // What the index would hold had the service stopped before committing the publish: the first
+    // revision, marked as up to date with the commit before the publish.
+    let search = first.state.services.search.clone();
+    let stale = qms::service::ports::SearchDoc {
+        code: "QT-HTI-01".into(),
+        title: "Đăng ký khai sinh".into(),
+        field: "HTI".into(),
+        kind: "operational".into(),
+        status: "effective".into(),
+        revision: 1,
+        headings: String::new(),
+        body: "Đăng ký khai sinh".into(),
+    };
+    search.upsert(&[stale], before_publish.as_deref()).unwrap();
+    assert!(!found(&c).await);
+    drop(search);
+    drop(c);
+    drop(first);
+
+    let second = start(settings(data.path(), tree.path()));
+    let c = Client { app: service(&second).await };
+    assert!(found(&c).await, "the next start indexed the missed publish");
+    assert_eq!(second.state.services.search.marker().unwrap(), second.state.services.store.head().unwrap());
+}
+
+/// Whether searching without diacritics finds revision 2 of QT-HTI-01.
+async fn found<S, B>(c: &Client<S>) -> bool
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let (_, hits) = c.call("thuky", "GET", "/api/v1/search?q=cong+dich+vu+cong+quoc+gia", None).await;
+    hits["items"].as_array().unwrap().iter().any(|h| h["code"] == "QT-HTI-01" && h["revision"] == 2)
+}

@@ -3,10 +3,10 @@
 //! ranks exact matches first. Text is NFC-normalised first: Vietnamese typed on different systems
 //! arrives composed or decomposed.
 
+mod committer;
 mod schema;
 
 use std::path::Path;
-use std::sync::Mutex;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
@@ -26,14 +26,13 @@ fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
-/// The index in a directory of its own. One writer, created on the first write and kept: creating
-/// a writer per change allocates its arena and, when dropped, waits for segment merges, which made
-/// every publish slower as the index grew.
+/// The index in a directory of its own, with one long-lived writer whose commits happen in the
+/// background (see `committer`).
 pub struct TantivySearch {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    writer: Mutex<Option<tantivy::IndexWriter>>,
+    committer: committer::Committer,
 }
 
 impl TantivySearch {
@@ -51,23 +50,10 @@ impl TantivySearch {
             }
         };
         schema::register_tokenizers(&index);
-        let reader =
-            index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into().map_err(failure)?;
-        Ok(Self { index, reader, fields, writer: Mutex::new(None) })
-    }
-
-    fn write(&self, change: impl FnOnce(&mut tantivy::IndexWriter) -> tantivy::Result<()>) -> PortResult<()> {
-        let mut slot = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.is_none() {
-            *slot = Some(self.index.writer_with_num_threads(1, 20_000_000).map_err(failure)?);
-        }
-        let writer = slot.as_mut().expect("writer created above");
-        if let Err(e) = change(writer).and_then(|_| writer.commit().map(|_| ())) {
-            // Drop the half-used writer: the next write starts from the last commit.
-            *slot = None;
-            return Err(failure(e));
-        }
-        self.reader.reload().map_err(failure)
+        let reader: IndexReader =
+            index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(failure)?;
+        let committer = committer::Committer::start(index.clone(), reader.clone());
+        Ok(Self { index, reader, fields, committer })
     }
 
     fn filters(&self, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
@@ -89,8 +75,8 @@ impl TantivySearch {
 }
 
 impl SearchIndex for TantivySearch {
-    fn upsert(&self, docs: &[SearchDoc]) -> PortResult<()> {
-        self.write(|w| {
+    fn upsert(&self, docs: &[SearchDoc], marker: Option<&str>) -> PortResult<()> {
+        self.committer.change(marker, |w| {
             for d in docs {
                 w.delete_term(Term::from_field_text(self.fields.code, &d.code));
                 w.add_document(self.fields.document(&SearchDoc {
@@ -105,10 +91,18 @@ impl SearchIndex for TantivySearch {
     }
 
     fn clear(&self) -> PortResult<()> {
-        self.write(|w| w.delete_all_documents().map(|_| ()))
+        self.committer.change(None, |w| w.delete_all_documents().map(|_| ()))?;
+        self.committer.wait_until_committed()
+    }
+
+    fn marker(&self) -> PortResult<Option<String>> {
+        self.committer.wait_until_committed()?;
+        Ok(self.index.load_metas().map_err(failure)?.payload)
     }
 
     fn search(&self, q: &SearchQuery) -> PortResult<Vec<SearchHit>> {
+        // A search started after a publish sees it, even if its commit is still running.
+        self.committer.wait_until_committed()?;
         let text = nfc(q.text.trim());
         if text.is_empty() {
             return Ok(vec![]);
@@ -157,6 +151,7 @@ impl SearchIndex for TantivySearch {
     }
 
     fn count(&self) -> PortResult<u64> {
+        self.committer.wait_until_committed()?;
         let searcher = self.reader.searcher();
         let all = tantivy::query::AllQuery;
         Ok(searcher.search(&all, &Count).map_err(failure)? as u64)
@@ -190,12 +185,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let index = TantivySearch::open(dir.path()).unwrap();
         index
-            .upsert(&[
-                doc("QT-TDTT-01", "Công nhận câu lạc bộ thể thao", "thể thao quần chúng"),
-                doc("QT-CT-04", "Chứng thực hợp đồng thế chấp", "thế chấp quyền sử dụng đất"),
-                doc("QT-DD-01", "Hòa giải tranh chấp đất đai", "đất đai"),
-            ])
+            .upsert(
+                &[
+                    doc("QT-TDTT-01", "Công nhận câu lạc bộ thể thao", "thể thao quần chúng"),
+                    doc("QT-CT-04", "Chứng thực hợp đồng thế chấp", "thế chấp quyền sử dụng đất"),
+                    doc("QT-DD-01", "Hòa giải tranh chấp đất đai", "đất đai"),
+                ],
+                Some("c0ffee"),
+            )
             .unwrap();
+        assert_eq!(index.marker().unwrap().as_deref(), Some("c0ffee"), "the commit it is up to date with");
         assert_eq!(codes(&index, "thể")[0], "QT-TDTT-01");
         assert_eq!(codes(&index, "thế")[0], "QT-CT-04");
         let folded = codes(&index, "the");
@@ -206,7 +205,7 @@ mod tests {
         let nfd: String = "đất đai".nfd().collect();
         assert_eq!(codes(&index, &nfd), ["QT-DD-01"]);
         assert_eq!(index.count().unwrap(), 3);
-        index.upsert(&[doc("QT-DD-01", "Hòa giải tranh chấp đất đai (sửa)", "")]).unwrap();
+        index.upsert(&[doc("QT-DD-01", "Hòa giải tranh chấp đất đai (sửa)", "")], None).unwrap();
         assert_eq!(index.count().unwrap(), 3, "replacing a document keeps one per code");
     }
 
@@ -214,7 +213,7 @@ mod tests {
     fn obsolete_procedures_only_on_request() {
         let dir = tempfile::tempdir().unwrap();
         let index = TantivySearch::open(dir.path()).unwrap();
-        index.upsert(&[SearchDoc { status: "obsolete".into(), ..doc("QT-VH-09", "Lễ hội", "lễ hội") }]).unwrap();
+        index.upsert(&[SearchDoc { status: "obsolete".into(), ..doc("QT-VH-09", "Lễ hội", "lễ hội") }], None).unwrap();
         assert!(codes(&index, "lễ hội").is_empty());
         let q = SearchQuery { text: "le hoi".into(), include_obsolete: true, limit: 5, ..Default::default() };
         assert_eq!(index.search(&q).unwrap().len(), 1);

@@ -25,15 +25,16 @@ fn document(services: &Services, p: &ProcedureRecord) -> AppResult<SearchDoc> {
     })
 }
 
-/// Re-indexes the given procedures.
+/// Re-indexes the given procedures, as of the store's current head.
 pub fn reindex(services: &Services, codes: &[&str]) -> AppResult<()> {
+    let head = services.store.head()?;
     let mut docs = Vec::new();
     for code in codes {
         if let Some(p) = services.index.procedure(code)? {
             docs.push(document(services, &p)?);
         }
     }
-    Ok(services.search.upsert(&docs)?)
+    Ok(services.search.upsert(&docs, head.as_deref())?)
 }
 
 /// Rebuilds the whole index from the current revisions. Returns how many were indexed.
@@ -50,21 +51,43 @@ pub fn rebuild(services: &Services) -> AppResult<usize> {
             break;
         }
     }
+    let head = services.store.head()?;
     services.search.clear()?;
     for chunk in docs.chunks(1000) {
-        services.search.upsert(chunk)?;
+        services.search.upsert(chunk, head.as_deref())?;
     }
+    services.search.upsert(&[], head.as_deref())?;
     Ok(docs.len())
 }
 
 /// Rebuilds the index when it does not hold exactly the procedures the catalogue has (a new or
-/// damaged index, or commits reconciled from git).
+/// damaged index, or commits reconciled from git); otherwise re-indexes the procedures published
+/// after the last commit the index recorded (a stop between a publish and its search commit).
+/// Returns how many procedures were indexed, if any.
 pub fn ensure_complete(services: &Services, force: bool) -> AppResult<Option<usize>> {
     let all = services.index.procedures(&ProcedureFilter { limit: 1, ..Default::default() })?.1;
     if force || services.search.count()? != all as u64 {
         return rebuild(services).map(Some);
     }
-    Ok(None)
+    let head = services.store.head()?;
+    let marker = services.search.marker()?;
+    if marker.is_none() || marker == head {
+        if marker.is_none() && head.is_some() {
+            services.search.upsert(&[], head.as_deref())?;
+        }
+        return Ok(None);
+    }
+    let mut codes: Vec<String> = services
+        .store
+        .history_since(marker.as_deref())?
+        .iter()
+        .filter_map(|c| c.trailer(super::trailers::PROCEDURE).map(str::to_owned))
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    reindex(services, &refs)?;
+    Ok(Some(codes.len()))
 }
 
 /// Searches current procedures. An empty query finds nothing (400 from the API).

@@ -38,10 +38,14 @@ pub struct SearchHit {
 }
 
 pub trait SearchIndex: Send + Sync {
-    /// Adds or replaces documents (by code), in one commit.
-    fn upsert(&self, docs: &[SearchDoc]) -> PortResult<()>;
-    /// Removes every document, in one commit.
+    /// Adds or replaces documents (by code). The commit may finish after this returns; a search or
+    /// count started afterwards sees the documents. `marker` names the store commit the index is up
+    /// to date with once they are committed.
+    fn upsert(&self, docs: &[SearchDoc], marker: Option<&str>) -> PortResult<()>;
+    /// Removes every document.
     fn clear(&self) -> PortResult<()>;
+    /// The store commit named by the last committed `upsert` that named one.
+    fn marker(&self) -> PortResult<Option<String>>;
     fn search(&self, query: &SearchQuery) -> PortResult<Vec<SearchHit>>;
     /// How many documents the index holds.
     fn count(&self) -> PortResult<u64>;
