@@ -24,15 +24,7 @@ fn revised(original: &str, sentence: &str) -> String {
 }
 
 /// Opens a revision of QT-HTI-01 and takes it to `approved`; its id.
-async fn approved_change<S, B>(c: &Client<S>, sentence: &str) -> i64
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+async fn approved_change<S: TestApp<B>, B: actix_web::body::MessageBody>(c: &Client<S>, sentence: &str) -> i64 {
     let (status, cr) = c
         .call(
             "thuky",
@@ -368,15 +360,10 @@ async fn the_dashboard_counts_what_needs_attention() {
 }
 
 /// Takes change request `id` from draft to published; the publish response.
-async fn route_and_publish<S, B>(c: &Client<S>, id: i64) -> serde_json::Value
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+async fn route_and_publish<S: TestApp<B>, B: actix_web::body::MessageBody>(
+    c: &Client<S>,
+    id: i64,
+) -> serde_json::Value {
     route(c, id).await;
     let (status, published) = c
         .call("thuky", "POST", &format!("/api/v1/change-requests/{id}/publish"), Some(json!({"summary": "Ban hành"})))
@@ -479,15 +466,7 @@ async fn new_procedures_are_created_and_old_ones_retired() {
 }
 
 /// Submits change request `id` to xemxet and lanhdao, who review and approve it.
-async fn route<S, B>(c: &Client<S>, id: i64)
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+async fn route<S: TestApp<B>, B: actix_web::body::MessageBody>(c: &Client<S>, id: i64) {
     for (user, action, body) in [
         ("thuky", "submit", json!({"reviewers": ["xemxet"], "approver": "lanhdao"})),
         ("xemxet", "reviews", json!({"decision": "approve", "comment": "Đồng ý"})),

@@ -8,15 +8,7 @@ use actix_web::test;
 use common::*;
 use qms::domain::Role;
 
-async fn home_of<S, B>(app: &S, token: &str) -> String
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+async fn home_of<S: TestApp<B>, B: actix_web::body::MessageBody>(app: &S, token: &str) -> String {
     body_text(test::call_service(app, page("/", token)).await).await
 }
 

@@ -149,15 +149,7 @@ async fn a_publish_the_search_index_missed_is_indexed_on_the_next_start() {
 }
 
 /// Whether searching without diacritics finds revision 2 of QT-HTI-01.
-async fn found<S, B>(c: &Client<S>) -> bool
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+async fn found<S: TestApp<B>, B: actix_web::body::MessageBody>(c: &Client<S>) -> bool {
     let (_, hits) = c.call("thuky", "GET", "/api/v1/search?q=cong+dich+vu+cong+quoc+gia", None).await;
     hits["items"].as_array().unwrap().iter().any(|h| h["code"] == "QT-HTI-01" && h["revision"] == 2)
 }

@@ -11,15 +11,7 @@ fn all_codes() -> Vec<String> {
     report.files.iter().map(|f| f.path.file_stem().unwrap().to_string_lossy().into_owned()).collect()
 }
 
-async fn codes_for<S, B>(c: &Client<S>, q: &str) -> Vec<String>
-where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-    B: actix_web::body::MessageBody,
-{
+async fn codes_for<S: TestApp<B>, B: actix_web::body::MessageBody>(c: &Client<S>, q: &str) -> Vec<String> {
     let uri = format!("/api/v1/search?q={}&limit=50", urlencode(q));
     let (status, body) = c.call("canbo", "GET", &uri, None).await;
     assert_eq!(status, StatusCode::OK, "{q}: {body}");

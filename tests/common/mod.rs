@@ -136,6 +136,17 @@ pub fn password_of(username: &str) -> String {
     format!("{}-mat-khau-1", username.chars().rev().collect::<String>())
 }
 
+/// The in-process application as the tests call it (a name for the long service bound).
+pub trait TestApp<B>:
+    actix_web::dev::Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>
+{
+}
+
+impl<S, B> TestApp<B> for S where
+    S: actix_web::dev::Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>
+{
+}
+
 /// A JSON API client over the in-process app, signing in as each user.
 pub struct Client<S> {
     pub app: S,
@@ -143,11 +154,7 @@ pub struct Client<S> {
 
 impl<S, B> Client<S>
 where
-    S: actix_web::dev::Service<
-            actix_http::Request,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
+    S: actix_web::dev::Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: actix_web::body::MessageBody,
 {
     pub async fn token(&self, user: &str) -> String {
