@@ -95,6 +95,10 @@ impl SearchIndex for TantivySearch {
         self.committer.wait_until_committed()
     }
 
+    fn flush(&self) -> PortResult<()> {
+        self.committer.wait_until_committed()
+    }
+
     fn marker(&self) -> PortResult<Option<String>> {
         self.committer.wait_until_committed()?;
         Ok(self.index.load_metas().map_err(failure)?.payload)

@@ -57,6 +57,8 @@ pub fn rebuild(services: &Services) -> AppResult<usize> {
         services.search.upsert(chunk, head.as_deref())?;
     }
     services.search.upsert(&[], head.as_deref())?;
+    // A rebuild happens at start-up: finish it before serving, not during the first publish.
+    services.search.flush()?;
     Ok(docs.len())
 }
 

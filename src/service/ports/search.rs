@@ -44,6 +44,8 @@ pub trait SearchIndex: Send + Sync {
     fn upsert(&self, docs: &[SearchDoc], marker: Option<&str>) -> PortResult<()>;
     /// Removes every document.
     fn clear(&self) -> PortResult<()>;
+    /// Returns once every change made so far is committed.
+    fn flush(&self) -> PortResult<()>;
     /// The store commit named by the last committed `upsert` that named one.
     fn marker(&self) -> PortResult<Option<String>>;
     fn search(&self, query: &SearchQuery) -> PortResult<Vec<SearchHit>>;
