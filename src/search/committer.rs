@@ -1,9 +1,10 @@
 //! Commits of the search index, in a thread of their own.
 //!
 //! A tantivy commit writes and syncs a segment and reloads the reader: most of the time a publish
-//! took. Here a change is added to the writer at once and committed by this thread, several
-//! changes in one commit when they arrive together; whoever searches or counts first waits for
-//! every change requested before it, so a search started after a publish still finds it. Each
+//! took. Here a change is queued and returns at once; this thread applies the queued changes to
+//! the writer and commits them, several in one commit when they arrive together. Whoever searches
+//! or counts waits for every change queued before it, so a search started after a publish still
+//! finds it. Each
 //! commit records a marker (the store commit it reflects), and start-up re-indexes whatever was
 //! published after the last marker, so a crash between a publish and its search commit loses
 //! nothing.
@@ -20,8 +21,12 @@ use crate::service::ports::PortResult;
 /// How long a search waits for a pending commit before it reports a failure.
 const PATIENCE: Duration = Duration::from_secs(60);
 
+type Change = Box<dyn FnOnce(&mut IndexWriter) -> tantivy::Result<()> + Send>;
+
 #[derive(Default)]
 struct Progress {
+    /// Changes not applied to the writer yet.
+    queue: Vec<Change>,
     requested: u64,
     committed: u64,
     marker: Option<String>,
@@ -49,7 +54,7 @@ impl Shared {
     /// Commits everything requested so far, then tells the waiting searches.
     fn run(&self) {
         loop {
-            let (target, marker) = {
+            let (target, marker, queue) = {
                 let mut p = self.progress();
                 while p.requested == p.committed && !p.stop {
                     p = self.changed.wait(p).unwrap_or_else(|e| e.into_inner());
@@ -57,9 +62,9 @@ impl Shared {
                 if p.requested == p.committed {
                     return;
                 }
-                (p.requested, p.marker.clone())
+                (p.requested, p.marker.clone(), std::mem::take(&mut p.queue))
             };
-            let result = self.commit(marker);
+            let result = self.commit(queue, marker);
             let mut p = self.progress();
             p.committed = target;
             p.failure = result.err();
@@ -67,9 +72,22 @@ impl Shared {
         }
     }
 
-    fn commit(&self, marker: Option<String>) -> Result<(), String> {
+    /// Applies `queue` to the writer and commits it with `marker`.
+    fn commit(&self, queue: Vec<Change>, marker: Option<String>) -> Result<(), String> {
         let mut slot = self.writer();
+        if slot.is_none() {
+            // One writer, kept: a writer per change allocates its arena and, when dropped, waits
+            // for segment merges, which made every publish slower as the index grew.
+            *slot = Some(self.index.writer_with_num_threads(1, 20_000_000).map_err(|e| e.to_string())?);
+        }
         if let Some(writer) = slot.as_mut() {
+            for change in queue {
+                if let Err(e) = change(writer) {
+                    // Drop the half-used writer: the next change starts from the last commit.
+                    *slot = None;
+                    return Err(e.to_string());
+                }
+            }
             let mut prepared = writer.prepare_commit().map_err(|e| e.to_string())?;
             if let Some(marker) = marker {
                 prepared.set_payload(&marker);
@@ -104,26 +122,14 @@ impl Committer {
         Self { shared, thread }
     }
 
-    /// Applies `change` to the writer and asks for a commit recording `marker`.
+    /// Queues `change` for the writer and asks for a commit recording `marker`.
     pub fn change(
         &self,
         marker: Option<&str>,
-        change: impl FnOnce(&mut IndexWriter) -> tantivy::Result<()>,
+        change: impl FnOnce(&mut IndexWriter) -> tantivy::Result<()> + Send + 'static,
     ) -> PortResult<()> {
-        {
-            let mut slot = self.shared.writer();
-            if slot.is_none() {
-                // One writer, kept: a writer per change allocates its arena and, when dropped,
-                // waits for segment merges, which made every publish slower as the index grew.
-                *slot = Some(self.shared.index.writer_with_num_threads(1, 20_000_000).map_err(failure)?);
-            }
-            let writer = slot.as_mut().expect("writer created above");
-            if let Err(e) = change(writer) {
-                *slot = None;
-                return Err(failure(e));
-            }
-        }
         let mut p = self.shared.progress();
+        p.queue.push(Box::new(change));
         p.requested += 1;
         if let Some(marker) = marker {
             p.marker = Some(marker.to_owned());
@@ -131,11 +137,10 @@ impl Committer {
         self.shared.changed.notify_all();
         if self.thread.is_none() {
             // No thread could be started: commit here.
+            let (queue, marker, target) = (std::mem::take(&mut p.queue), p.marker.clone(), p.requested);
             drop(p);
-            let marker = self.shared.progress().marker.clone();
-            let result = self.shared.commit(marker);
-            let mut p = self.shared.progress();
-            p.committed = p.requested;
+            let result = self.shared.commit(queue, marker);
+            self.shared.progress().committed = target;
             return result.map_err(failure);
         }
         Ok(())

@@ -76,15 +76,19 @@ impl TantivySearch {
 
 impl SearchIndex for TantivySearch {
     fn upsert(&self, docs: &[SearchDoc], marker: Option<&str>) -> PortResult<()> {
-        self.committer.change(marker, |w| {
-            for d in docs {
-                w.delete_term(Term::from_field_text(self.fields.code, &d.code));
-                w.add_document(self.fields.document(&SearchDoc {
-                    title: nfc(&d.title),
-                    headings: nfc(&d.headings),
-                    body: nfc(&d.body),
-                    ..d.clone()
-                }))?;
+        let prepared: Vec<(Term, TantivyDocument)> = docs
+            .iter()
+            .map(|d| {
+                let replaced = Term::from_field_text(self.fields.code, &d.code);
+                let normalised =
+                    SearchDoc { title: nfc(&d.title), headings: nfc(&d.headings), body: nfc(&d.body), ..d.clone() };
+                (replaced, self.fields.document(&normalised))
+            })
+            .collect();
+        self.committer.change(marker, move |w| {
+            for (replaced, document) in prepared {
+                w.delete_term(replaced);
+                w.add_document(document)?;
             }
             Ok(())
         })
