@@ -29,18 +29,9 @@ pub async fn home(reader: Reader) -> AppResult<HttpResponse> {
         [Action::ManageDocuments, Action::ApproveChange, Action::PlanAudit, Action::ManageNonconformities]
             .into_iter()
             .any(may);
-    let overview = manages_quality.then(|| overview(&reader.tr(), &d));
+    let overview = manages_quality.then(|| super::charts::Overview::of(&reader.tr(), &d));
     let me = reader.actor.username.clone();
     super::html(&HomePage { c: reader.chrome(), d, secretary, me, system, fields, overview })
-}
-
-fn overview(t: &super::i18n::Tr, d: &crate::service::dashboard::Dashboard) -> super::views::Overview {
-    use super::charts::{bars, columns};
-    let findings = bars(d.findings_by_type.iter().map(|(k, n)| (t.label("audit.type", k.as_str()).to_owned(), *n)));
-    let actions = bars(d.actions_by_status.iter().map(|(s, n)| (t.label("ca.status", s.as_str()).to_owned(), *n)));
-    let reissues = columns(&d.reissues_per_month);
-    let reissues_text = reissues.iter().map(|c| format!("{}: {}", c.label, c.count)).collect::<Vec<_>>().join("; ");
-    super::views::Overview { findings, actions, reissues, reissues_text }
 }
 
 pub async fn field(reader: Reader, code: web::Path<String>) -> AppResult<HttpResponse> {

@@ -1,6 +1,25 @@
 //! Small charts for the home page, drawn as SVG on the server: no script to load, they print, and
 //! each comes with its numbers as text for screen readers.
 
+/// The home page's charts of the quality system.
+pub struct Overview {
+    pub findings: Vec<Bar>,
+    pub actions: Vec<Bar>,
+    pub reissues: Vec<Column>,
+    /// The column chart's numbers as one sentence, for screen readers.
+    pub reissues_text: String,
+}
+
+impl Overview {
+    pub fn of(t: &super::i18n::Tr, d: &crate::service::dashboard::Dashboard) -> Self {
+        let findings = bars(d.findings_by_type.iter().map(|(k, n)| (t.label("audit.type", k.as_str()).to_owned(), *n)));
+        let actions = bars(d.actions_by_status.iter().map(|(s, n)| (t.label("ca.status", s.as_str()).to_owned(), *n)));
+        let reissues = columns(&d.reissues_per_month);
+        let reissues_text = reissues.iter().map(|c| format!("{}: {}", c.label, c.count)).collect::<Vec<_>>().join("; ");
+        Self { findings, actions, reissues, reissues_text }
+    }
+}
+
 /// One bar of a horizontal bar chart; `percent` of the longest bar.
 pub struct Bar {
     pub label: String,
@@ -39,7 +58,7 @@ pub fn columns(months: &[(String, i64)]) -> Vec<Column> {
         .enumerate()
         .map(|(i, (month, count))| {
             let (year, number) = month.split_once('-').unwrap_or((month.as_str(), ""));
-            let height = count.max(&0) * TALLEST / tallest;
+            let height = (*count).max(0) * TALLEST / tallest;
             Column {
                 label: format!("{number}/{year}"),
                 short: number.to_owned(),

@@ -15,6 +15,7 @@ pub mod i18n;
 mod master_list;
 mod procedure;
 mod quality;
+mod quality_views;
 mod search;
 pub mod session;
 mod views;

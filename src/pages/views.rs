@@ -13,6 +13,8 @@ use crate::service::change_control::view::ChangeView;
 use crate::service::ports::ChangeRequestRecord;
 use crate::service::ports::{FieldCount, ProcedureRecord, RevisionRecord, UserRecord};
 
+pub use super::quality_views::*;
+
 /// What the layout needs on every page.
 pub struct Chrome<'a> {
     pub t: Tr<'a>,
@@ -37,15 +39,7 @@ pub struct HomePage<'a> {
     pub system: Vec<ProcedureRecord>,
     pub fields: Vec<FieldCount>,
     /// Charts of the quality system, for those who manage it (not for staff who only read).
-    pub overview: Option<Overview>,
-}
-
-pub struct Overview {
-    pub findings: Vec<super::charts::Bar>,
-    pub actions: Vec<super::charts::Bar>,
-    pub reissues: Vec<super::charts::Column>,
-    /// The column chart's numbers as one sentence, for screen readers.
-    pub reissues_text: String,
+    pub overview: Option<super::charts::Overview>,
 }
 
 #[derive(Template)]
@@ -271,133 +265,6 @@ pub struct LegalBasesPage<'a> {
     pub types: [&'static str; 8],
     pub error: Option<String>,
     pub notice: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "audits.html")]
-pub struct AuditsPage<'a> {
-    pub c: Chrome<'a>,
-    pub audits: Vec<crate::service::ports::AuditRecord>,
-    pub programme: Vec<crate::service::quality::programme::ProgrammeRow>,
-    pub year: i32,
-    pub can_plan: bool,
-}
-
-/// The audit planning form, filled in.
-pub struct AuditForm {
-    pub title: String,
-    pub year: String,
-    /// (code, name, checked)
-    pub fields: Vec<(String, String, bool)>,
-    pub procedures: String,
-    pub criteria: String,
-    pub planned_start: String,
-    pub planned_end: String,
-    /// (username, display name, chosen)
-    pub leads: Vec<(String, String, bool)>,
-    pub team: Vec<(String, String, bool)>,
-    pub independence_override: String,
-}
-
-#[derive(Template)]
-#[template(path = "audit_new.html")]
-pub struct AuditNewPage<'a> {
-    pub c: Chrome<'a>,
-    pub f: AuditForm,
-    pub error: Option<String>,
-    pub independence_error: bool,
-}
-
-#[derive(Template)]
-#[template(path = "audit.html")]
-pub struct AuditPage<'a> {
-    pub c: Chrome<'a>,
-    pub a: crate::service::ports::AuditRecord,
-    pub findings: Vec<crate::service::ports::FindingRecord>,
-    pub checklist: Vec<crate::service::ports::ChecklistItem>,
-    pub scope: Vec<String>,
-    pub finding_types: Vec<&'static str>,
-    pub results: Vec<&'static str>,
-    pub can_record: bool,
-    pub can_report: bool,
-    pub can_lead: bool,
-    pub error: Option<String>,
-    pub notice: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "audit_report.html")]
-pub struct AuditReportPage<'a> {
-    pub c: Chrome<'a>,
-    pub a: crate::service::ports::AuditRecord,
-    pub findings: Vec<crate::service::ports::FindingRecord>,
-    pub counts: Vec<(crate::domain::audit::FindingType, usize)>,
-    pub printed_on: String,
-}
-
-#[derive(Template)]
-#[template(path = "ncs.html")]
-pub struct NcsPage<'a> {
-    pub c: Chrome<'a>,
-    pub items: Vec<crate::service::ports::NcRecord>,
-    pub statuses: Vec<&'static str>,
-    pub sources: Vec<&'static str>,
-    pub status: String,
-    pub source: String,
-    pub field: String,
-    pub owner: String,
-    pub can_manage: bool,
-}
-
-#[derive(Template)]
-#[template(path = "nc_new.html")]
-pub struct NcNewPage<'a> {
-    pub c: Chrome<'a>,
-    pub sources: Vec<&'static str>,
-    pub procedures: String,
-    pub description: String,
-    pub error: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "nc.html")]
-pub struct NcPage<'a> {
-    pub c: Chrome<'a>,
-    pub n: crate::service::ports::NcRecord,
-    /// (action, overdue, reader may start/complete it, reader may verify it)
-    pub actions: Vec<(crate::service::ports::CaRecord, bool, bool, bool)>,
-    pub similar: Vec<crate::service::ports::NcRecord>,
-    /// (code, revision) published by the actions' change requests
-    pub fixed_by: Vec<(String, i32)>,
-    pub finding_audit: Option<i32>,
-    /// The five "why" inputs: (number, text)
-    pub whys: Vec<(usize, String)>,
-    /// (username, display name)
-    pub owners: Vec<(String, String)>,
-    pub can_manage: bool,
-    pub error: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "nc_print.html")]
-pub struct NcPrintPage<'a> {
-    pub c: Chrome<'a>,
-    pub n: crate::service::ports::NcRecord,
-    pub actions: Vec<(crate::service::ports::CaRecord, bool)>,
-    pub fixed_by: Vec<(String, i32)>,
-    pub printed_on: String,
-}
-
-#[derive(Template)]
-#[template(path = "cas.html")]
-pub struct CasPage<'a> {
-    pub c: Chrome<'a>,
-    /// (action, overdue)
-    pub items: Vec<(crate::service::ports::CaRecord, bool)>,
-    pub statuses: Vec<&'static str>,
-    pub status: String,
-    pub owner: String,
-    pub overdue: bool,
 }
 
 #[derive(Template)]
