@@ -44,7 +44,7 @@ fn a_deleted_database_is_rebuilt_from_git() {
     let data = tempfile::tempdir().unwrap();
     let first = start(settings(data.path(), tree.path()));
     let before = all_revisions(&first);
-    let fields_before = first.state.services.index.fields().unwrap();
+    let fields_before = qms::service::catalog::fields(&first.state.services).unwrap();
     drop(first);
 
     for suffix in ["", "-wal", "-shm"] {
@@ -55,7 +55,7 @@ fn a_deleted_database_is_rebuilt_from_git() {
     assert_eq!(rebuilt.reconciled.commits_read, CODES.len() + 1);
     let after = all_revisions(&rebuilt);
     assert_eq!(after, before, "same revisions, same commits, same dates");
-    assert_eq!(rebuilt.state.services.index.fields().unwrap(), fields_before);
+    assert_eq!(qms::service::catalog::fields(&rebuilt.state.services).unwrap(), fields_before);
 }
 
 #[test]

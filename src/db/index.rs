@@ -15,8 +15,7 @@ use crate::domain::event::NewEvent;
 use crate::domain::field::Field;
 use crate::domain::legal_basis::LegalBasis;
 use crate::service::ports::{
-    FieldCount, Index, IndexedCommit, PeriodicReview, PortResult, ProcedureFilter, ProcedureRecord, Publication,
-    RevisionRecord,
+    Index, IndexedCommit, PeriodicReview, PortResult, ProcedureFilter, ProcedureRecord, Publication, RevisionRecord,
 };
 
 fn filtered<'a>(f: &'a ProcedureFilter) -> procedures::BoxedQuery<'a, <DbConn as Connection>::Backend> {
@@ -77,22 +76,14 @@ impl Index for Db {
         self.write(|c| publication::record(c, indexed, publication, event))
     }
 
-    fn fields(&self) -> PortResult<Vec<FieldCount>> {
+    fn field_counts(&self) -> PortResult<HashMap<String, i64>> {
         self.read(|c| {
-            let rows: Vec<FieldRow> = fields::table.order(fields::position).select(FieldRow::as_select()).load(c)?;
-            let counts: HashMap<String, i64> = procedures::table
+            Ok(procedures::table
                 .filter(procedures::status.eq("effective"))
                 .group_by(procedures::field)
                 .select((procedures::field, diesel::dsl::count_star()))
                 .load::<(String, i64)>(c)?
                 .into_iter()
-                .collect();
-            Ok(rows
-                .into_iter()
-                .map(|r| {
-                    let procedures = counts.get(&r.code).copied().unwrap_or(0);
-                    FieldCount { field: r.into_field(), procedures }
-                })
                 .collect())
         })
     }

@@ -147,15 +147,15 @@ pub async fn preview(state: State, user: CurrentUser, body: web::Json<Preview>) 
     Ok(HttpResponse::Ok().json(serde_json::json!({"html": html, "problems": problems})))
 }
 
+/// `{"value": count, …}` for counts keyed by an enumerated value.
+fn counts_by<T: Copy>(counts: &[(T, i64)], name: fn(T) -> &'static str) -> serde_json::Map<String, serde_json::Value> {
+    counts.iter().map(|(value, n)| (name(*value).to_owned(), (*n).into())).collect()
+}
+
 /// `GET /api/v1/dashboard`: counts for the signed-in user.
 pub async fn dashboard(state: State, user: CurrentUser) -> AppResult<HttpResponse> {
+    use crate::domain::{audit::FindingType, change_request::ChangeStatus, nonconformity::CaStatus};
     let d = blocking(move || crate::service::dashboard::dashboard(&state.services, &user.0)).await?;
-    let by_status: serde_json::Map<String, serde_json::Value> =
-        d.change_requests.iter().map(|(s, n)| (s.as_str().to_owned(), (*n).into())).collect();
-    let findings: serde_json::Map<String, serde_json::Value> =
-        d.findings_by_type.iter().map(|(t, n)| (t.as_str().to_owned(), (*n).into())).collect();
-    let actions: serde_json::Map<String, serde_json::Value> =
-        d.actions_by_status.iter().map(|(s, n)| (s.as_str().to_owned(), (*n).into())).collect();
     let months: Vec<serde_json::Value> =
         d.reissues_per_month.iter().map(|(m, n)| serde_json::json!({"month": m, "count": n})).collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({
@@ -164,7 +164,7 @@ pub async fn dashboard(state: State, user: CurrentUser) -> AppResult<HttpRespons
             "overdue_for_review": d.procedures_overdue_for_review,
             "citing_superseded_law": d.procedures_citing_superseded_law,
         },
-        "change_requests": by_status,
+        "change_requests": counts_by(&d.change_requests, ChangeStatus::as_str),
         "open_nonconformities": d.open_nonconformities,
         "overdue_corrective_actions": d.overdue_corrective_actions,
         "unacknowledged_revisions": d.unacknowledged_revisions,
@@ -174,8 +174,8 @@ pub async fn dashboard(state: State, user: CurrentUser) -> AppResult<HttpRespons
         "my_open_corrective_actions": d.my_open_actions,
         "waiting_for_me": d.waiting_for_me,
         "my_audits": d.my_audits.iter().map(|(id, title, status)| serde_json::json!({"id": id, "title": title, "status": status.as_str()})).collect::<Vec<_>>(),
-        "findings_last_12_months": findings,
-        "corrective_actions": actions,
+        "findings_last_12_months": counts_by(&d.findings_by_type, FindingType::as_str),
+        "corrective_actions": counts_by(&d.actions_by_status, CaStatus::as_str),
         "reissues_per_month": months,
     })))
 }

@@ -26,7 +26,12 @@ pub fn fields(services: &Services) -> AppResult<Vec<FieldCount>> {
     if let Some(counted) = snapshot.counts.get() {
         return Ok(counted.clone());
     }
-    let counted = services.index.fields()?;
+    let counts = services.index.field_counts()?;
+    let counted = snapshot
+        .fields
+        .iter()
+        .map(|f| FieldCount { field: f.clone(), procedures: counts.get(&f.code).copied().unwrap_or(0) })
+        .collect();
     Ok(snapshot.counts.get_or_init(|| counted).clone())
 }
 

@@ -73,10 +73,12 @@ pub fn ensure_complete(services: &Services, force: bool) -> AppResult<Option<usi
     }
     let head = services.store.head()?;
     let marker = services.search.marker()?;
-    if marker.is_none() || marker == head {
-        if marker.is_none() && head.is_some() {
-            services.search.upsert(&[], head.as_deref())?;
-        }
+    if marker == head {
+        return Ok(None);
+    }
+    if marker.is_none() {
+        // An index from before markers: complete by count; record where it stands.
+        services.search.upsert(&[], head.as_deref())?;
         return Ok(None);
     }
     let mut codes: Vec<String> = services

@@ -1,10 +1,10 @@
 //! Verified sessions kept in memory for a few seconds, so that reading pages does not look the
 //! account up in the database on every request.
 //!
-//! Whatever changes an account or ends a session in this process (sign-in bookkeeping, an account
-//! edited or disabled, a sign-out) forgets every cached session at once, so this process refuses a
-//! revoked token immediately. Other processes sharing a PostgreSQL database notice within
-//! [`SessionCache::TTL`].
+//! Whatever changes who may act in this process (an account edited, disabled or given a new
+//! password, a sign-out) forgets every cached session at once, so this process refuses a revoked
+//! token immediately. Other processes (`qms user`, or another instance sharing a PostgreSQL
+//! database) are noticed within [`SessionCache::TTL`].
 
 use std::time::Duration;
 

@@ -77,10 +77,10 @@ pub trait Index: Send + Sync {
         publication: Option<&Publication>,
         event: Option<&NewEvent>,
     ) -> PortResult<()>;
-    /// The fields with how many effective procedures each holds.
-    fn fields(&self) -> PortResult<Vec<FieldCount>>;
-    /// The fields alone, in their order.
+    /// The fields, in their order.
     fn field_list(&self) -> PortResult<Vec<Field>>;
+    /// How many effective procedures each field holds, by field code (fields without any absent).
+    fn field_counts(&self) -> PortResult<std::collections::HashMap<String, i64>>;
     fn procedures(&self, filter: &ProcedureFilter) -> PortResult<(Vec<ProcedureRecord>, i64)>;
     fn procedure(&self, code: &str) -> PortResult<Option<ProcedureRecord>>;
     fn revisions(&self, code: &str) -> PortResult<Vec<RevisionRecord>>;
