@@ -478,3 +478,50 @@ async fn route<S: TestApp<B>, B: actix_web::body::MessageBody>(c: &Client<S>, id
     let (_, cr) = c.call("thuky", "GET", &format!("/api/v1/change-requests/{id}"), None).await;
     assert_eq!(cr["status"], "approved");
 }
+
+/// The procedure page is kept in memory between writes (see `service::reading`): every change
+/// this instance makes shows on the next view, and a change written by another process sharing
+/// the database shows once the cache's time is up.
+#[actix_web::test]
+async fn the_procedure_page_shows_every_change_at_once() {
+    use diesel::{Connection, RunQueryDsl, SqliteConnection};
+    let (_tree, data, started) = setup();
+    let c = Client { app: service(&started).await };
+    let staff = sign_in(&c.app, "canbo", &password_of("canbo")).await;
+    let read = || async {
+        body_text(actix_web::test::call_service(&c.app, page("/procedures/QT-HTI-01", &staff)).await).await
+    };
+    let acknowledged = "Bạn đã xác nhận đọc phiên bản này.";
+
+    let first = read().await;
+    assert_eq!(read().await, first, "a second view in the same state");
+    assert!(!first.contains(acknowledged) && first.contains("name=\"revision\" value=\"1\""));
+
+    let form = [("csrf", csrf_of(&first)), ("revision", "1".to_owned())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res =
+        actix_web::test::call_service(&c.app, form_post("/procedures/QT-HTI-01/acknowledge", &staff, &form)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(read().await.contains(acknowledged), "the acknowledgement shows on the next view");
+
+    let sentence = "Hồ sơ nộp trực tuyến được tiếp nhận cả ngày thứ Bảy.";
+    let id = approved_change(&c, sentence).await;
+    let (status, published) = c
+        .call("thuky", "POST", &format!("/api/v1/change-requests/{id}/publish"), Some(json!({"summary": "Ban hành"})))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+    let revised = read().await;
+    assert!(revised.contains(sentence), "the published revision shows on the next view");
+    assert!(revised.contains("name=\"revision\" value=\"2\"") && !revised.contains(acknowledged));
+
+    // Another process (a second instance, a `qms` command) records the acknowledgement.
+    let mut other = SqliteConnection::establish(&data.path().join("qms.sqlite3").to_string_lossy()).unwrap();
+    diesel::sql_query(
+        "INSERT INTO acknowledgements (procedure_code, revision, username, acknowledged_at) \
+         VALUES ('QT-HTI-01', 2, 'canbo', CURRENT_TIMESTAMP)",
+    )
+    .execute(&mut other)
+    .unwrap();
+    actix_web::rt::time::sleep(qms::service::reading::ReadingCache::TTL + std::time::Duration::from_millis(300)).await;
+    assert!(read().await.contains(acknowledged), "another process's change shows within the cache's time");
+}

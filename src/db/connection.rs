@@ -1,5 +1,7 @@
 //! Connections, the pool, migrations and write transactions.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -76,6 +78,8 @@ impl ManageConnection for Manager {
 pub struct Db {
     pool: Pool<Manager>,
     backend: Backend,
+    /// Write transactions run by this process, committed or not (see `Index::writes`).
+    writes: Arc<AtomicU64>,
 }
 
 pub(crate) fn failure(e: impl std::fmt::Display) -> PortError {
@@ -103,7 +107,7 @@ impl Db {
             .connection_timeout(Duration::from_secs(15))
             .build(Manager { url: url.to_owned(), backend })
             .map_err(failure)?;
-        let db = Self { pool, backend };
+        let db = Self { pool, backend, writes: Arc::default() };
         db.migrate()?;
         Ok(db)
     }
@@ -143,7 +147,14 @@ impl Db {
             }
             Backend::Postgres => conn.transaction(f),
         };
+        // After the transaction has ended, so a reader that sees the new count reads its result.
+        self.writes.fetch_add(1, Ordering::Release);
         result.map_err(query_failure)
+    }
+
+    /// How many write transactions this process has run so far.
+    pub fn write_count(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
     }
 
     /// Runs a read.

@@ -40,6 +40,10 @@ fn filtered<'a>(f: &'a ProcedureFilter) -> procedures::BoxedQuery<'a, <DbConn as
 }
 
 impl Index for Db {
+    fn writes(&self) -> u64 {
+        self.write_count()
+    }
+
     fn meta(&self, key: &str) -> PortResult<Option<String>> {
         self.read(|c| meta::table.find(key).select(meta::value).get_result(c).optional())
     }

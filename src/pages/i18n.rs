@@ -1,6 +1,8 @@
 //! UI labels from `web/i18n/{vi,en}.toml`, embedded in the binary. Vietnamese is the default.
 
-use std::collections::HashMap;
+// Every label of a page is looked up by key while it renders; the keys are the templates' own,
+// so a fast hash without flooding resistance is the right one.
+use foldhash::HashMap;
 
 use chrono::NaiveDate;
 
@@ -75,7 +77,7 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>)
 }
 
 fn parse(text: &str) -> HashMap<String, String> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     // The files are compiled in and covered by a test, so a parse error cannot reach a user.
     if let Ok(table) = text.parse::<toml::Table>() {
         flatten("", &table, &mut out);

@@ -138,3 +138,11 @@ pub fn html_with(status: actix_web::http::StatusCode, page: &impl Template) -> A
     let body = page.render().map_err(AppError::internal)?;
     Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
 }
+
+/// Renders a page that embeds `embedded` bytes of prepared HTML (a procedure's body) into a
+/// buffer sized for it up front, instead of growing one from the template's own estimate.
+pub fn html_embedding(page: &impl Template, embedded: usize) -> AppResult<HttpResponse> {
+    let mut body = String::with_capacity(embedded + 16 * 1024);
+    page.render_into(&mut body).map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body))
+}

@@ -9,45 +9,19 @@ use crate::domain::procedure::RevisionStanding;
 use crate::domain::{Action, Resource, authorize};
 use crate::error::AppResult;
 use crate::http::blocking;
-use crate::service::catalog::{self, ProcedureView};
 use crate::service::ports::RevisionRecord;
+use crate::service::reading::{self, Reading};
 
-struct Loaded {
-    view: ProcedureView,
-    revisions: Vec<RevisionRecord>,
-    field_name: String,
-    acknowledged: bool,
-    flagged: Vec<String>,
-}
-
-async fn load(reader: &Reader, code: String, revision: Option<i32>) -> AppResult<Loaded> {
+/// The page's data: from memory when nothing changed since it was read, so that the common
+/// case does not wait for the blocking pool.
+async fn load(reader: &Reader, code: String, revision: Option<i32>) -> AppResult<Reading> {
+    let username = &reader.actor.username;
+    if let Some(hit) = reading::cached(&reader.state.services, &code, revision, username) {
+        return Ok(hit);
+    }
     let state = reader.state.clone();
-    let lang = reader.lang.code();
-    let username = reader.actor.username.clone();
-    blocking(move || {
-        let s = &state.services;
-        let view = match revision {
-            Some(n) => catalog::at_revision(s, &code, n)?,
-            None => catalog::current(s, &code)?,
-        };
-        let revisions = s.index.revisions(&view.procedure.code)?;
-        let reference = catalog::reference(s)?;
-        let field_name = reference
-            .fields
-            .iter()
-            .find(|f| f.code == view.procedure.field)
-            .map_or_else(|| view.procedure.field.clone(), |f| f.name(lang).to_owned());
-        let acknowledged = s.index.has_acknowledged(&view.procedure.code, view.revision.revision, &username)?;
-        let superseded = |key: &String| {
-            reference
-                .legal_bases
-                .iter()
-                .any(|l| l.key == *key && l.status == crate::domain::legal_basis::LegalStatus::Superseded)
-        };
-        let flagged = view.document.front.legal_basis.iter().filter(|k| superseded(k)).cloned().collect();
-        Ok(Loaded { view, revisions, field_name, acknowledged, flagged })
-    })
-    .await
+    let username = username.clone();
+    blocking(move || reading::load(&state.services, &code, revision, &username)).await
 }
 
 fn signoffs(r: &RevisionRecord) -> [Option<String>; 3] {
@@ -59,20 +33,25 @@ fn parse_revision(raw: &str) -> AppResult<i32> {
 }
 
 async fn page(reader: Reader, code: String, revision: Option<i32>) -> AppResult<HttpResponse> {
-    let Loaded { view, revisions, field_name, acknowledged, flagged } = load(&reader, code, revision).await?;
+    let Reading { procedure, acknowledged } = load(&reader, code, revision).await?;
+    let view = &procedure.view;
     let secretary = authorize(&reader.actor, Action::ManageDocuments, Resource::None).is_ok();
-    super::html(&ProcedurePage {
-        c: reader.chrome(),
-        secretary,
-        acknowledged,
-        flagged,
-        signoffs: signoffs(&view.revision),
-        superseded: view.standing == RevisionStanding::Superseded,
-        obsolete: view.standing == RevisionStanding::Obsolete,
-        v: view,
-        field_name,
-        revisions,
-    })
+    let embedded = view.document.html.len();
+    super::html_embedding(
+        &ProcedurePage {
+            c: reader.chrome(),
+            secretary,
+            acknowledged,
+            flagged: procedure.flagged(),
+            signoffs: signoffs(&view.revision),
+            superseded: view.standing == RevisionStanding::Superseded,
+            obsolete: view.standing == RevisionStanding::Obsolete,
+            v: view,
+            field_name: procedure.field_name(reader.lang.code()),
+            revisions: &procedure.revisions,
+        },
+        embedded,
+    )
 }
 
 pub async fn current(reader: Reader, code: web::Path<String>) -> AppResult<HttpResponse> {
@@ -91,7 +70,8 @@ pub struct PrintQuery {
 
 pub async fn print(reader: Reader, code: web::Path<String>, query: web::Query<PrintQuery>) -> AppResult<HttpResponse> {
     let revision = query.revision.as_deref().map(parse_revision).transpose()?;
-    let Loaded { view, revisions, .. } = load(&reader, code.into_inner(), revision).await?;
+    let Reading { procedure, .. } = load(&reader, code.into_inner(), revision).await?;
+    let view = &procedure.view;
     let printed_on = reader.tr().date(chrono::Utc::now().date_naive());
     super::html(&PrintPage {
         c: reader.chrome(),
@@ -99,7 +79,7 @@ pub async fn print(reader: Reader, code: web::Path<String>, query: web::Query<Pr
         superseded: view.standing == RevisionStanding::Superseded,
         obsolete: view.standing == RevisionStanding::Obsolete,
         v: view,
-        revisions,
+        revisions: &procedure.revisions,
         printed_on,
     })
 }

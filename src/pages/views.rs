@@ -57,9 +57,9 @@ pub struct ProcedureListPage<'a> {
 #[template(path = "procedure.html")]
 pub struct ProcedurePage<'a> {
     pub c: Chrome<'a>,
-    pub v: ProcedureView,
-    pub field_name: String,
-    pub revisions: Vec<RevisionRecord>,
+    pub v: &'a ProcedureView,
+    pub field_name: &'a str,
+    pub revisions: &'a [RevisionRecord],
     /// Soạn thảo, Xem xét, Phê duyệt.
     pub signoffs: [Option<String>; 3],
     pub superseded: bool,
@@ -75,8 +75,8 @@ pub struct ProcedurePage<'a> {
 #[template(path = "print.html")]
 pub struct PrintPage<'a> {
     pub c: Chrome<'a>,
-    pub v: ProcedureView,
-    pub revisions: Vec<RevisionRecord>,
+    pub v: &'a ProcedureView,
+    pub revisions: &'a [RevisionRecord],
     pub signoffs: [Option<String>; 3],
     pub superseded: bool,
     pub obsolete: bool,

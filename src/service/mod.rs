@@ -14,6 +14,7 @@ pub mod legal;
 pub mod periodic_review;
 pub mod ports;
 pub mod quality;
+pub mod reading;
 pub mod reconcile;
 pub mod search;
 pub mod sessions;
@@ -53,4 +54,5 @@ pub struct Services {
     pub tokens: Arc<auth::TokenKeys>,
     pub address_throttle: Arc<address_throttle::AddressThrottle>,
     pub sessions: sessions::SessionCache,
+    pub reading: reading::ReadingCache,
 }

@@ -77,6 +77,9 @@ pub trait Index: Send + Sync {
         publication: Option<&Publication>,
         event: Option<&NewEvent>,
     ) -> PortResult<()>;
+    /// A number that grows with every write this process makes to the index (or to any other
+    /// table behind it): a cached read taken at one value is stale once it has grown.
+    fn writes(&self) -> u64;
     /// The fields, in their order.
     fn field_list(&self) -> PortResult<Vec<Field>>;
     /// How many effective procedures each field holds, by field code (fields without any absent).
