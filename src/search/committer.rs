@@ -13,6 +13,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter};
 
 use super::failure;
@@ -78,7 +79,9 @@ impl Shared {
         if slot.is_none() {
             // One writer, kept: a writer per change allocates its arena and, when dropped, waits
             // for segment merges, which made every publish slower as the index grew.
-            *slot = Some(self.index.writer_with_num_threads(1, 20_000_000).map_err(|e| e.to_string())?);
+            let writer: IndexWriter = self.index.writer_with_num_threads(1, 20_000_000).map_err(|e| e.to_string())?;
+            writer.set_merge_policy(Box::new(merge_policy()));
+            *slot = Some(writer);
         }
         if let Some(writer) = slot.as_mut() {
             for change in queue {
@@ -101,6 +104,18 @@ impl Shared {
         drop(slot);
         self.reader.reload().map_err(|e| e.to_string())
     }
+}
+
+/// Each commit writes a segment of a few documents. tantivy's default policy treats every segment
+/// under 10,000 documents as one level and merges them together whenever eight have gathered, so
+/// every few publishes rewrote up to 10,000 documents, and publishing slowed down as the index
+/// grew. With levels starting at a few documents, segments merge geometrically: eight small ones
+/// into one of their combined size, eight of those later, and so on; a document is rewritten a
+/// handful of times in its life, whatever the size of the index.
+fn merge_policy() -> LogMergePolicy {
+    let mut policy = LogMergePolicy::default();
+    policy.set_min_layer_size(8);
+    policy
 }
 
 pub struct Committer {
@@ -159,6 +174,19 @@ impl Committer {
         }
         match &p.failure {
             Some(e) => Err(failure(e)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Committer {
+    /// Returns once the segment merges started so far have finished. The writer is closed for
+    /// that (tantivy waits for merges only when its writer ends); the next change opens another.
+    /// Commits wait meanwhile: the index admits one writer at a time.
+    pub fn wait_until_merged(&self) -> PortResult<()> {
+        let mut slot = self.shared.writer();
+        match slot.take() {
+            Some(writer) => writer.wait_merging_threads().map_err(failure),
             None => Ok(()),
         }
     }

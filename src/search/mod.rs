@@ -5,6 +5,7 @@
 
 mod committer;
 mod schema;
+mod snippet;
 
 use std::path::Path;
 
@@ -100,7 +101,8 @@ impl SearchIndex for TantivySearch {
     }
 
     fn flush(&self) -> PortResult<()> {
-        self.committer.wait_until_committed()
+        self.committer.wait_until_committed()?;
+        self.committer.wait_until_merged()
     }
 
     fn marker(&self) -> PortResult<Option<String>> {
@@ -141,6 +143,7 @@ impl SearchIndex for TantivySearch {
             searcher.search(&query, &TopDocs::with_limit(q.limit.clamp(1, 500)).order_by_score()).map_err(failure)?;
         let mut snippets = SnippetGenerator::create(&searcher, &*matching, f.body_folded).map_err(failure)?;
         snippets.set_max_num_chars(200);
+        let words = schema::folded_words(&self.index, &text);
         top.into_iter()
             .map(|(score, address)| {
                 let doc: TantivyDocument = searcher.doc(address).map_err(failure)?;
@@ -151,7 +154,7 @@ impl SearchIndex for TantivySearch {
                     title: text_of(f.title_exact),
                     field: text_of(f.field),
                     revision,
-                    snippet: snippets.snippet_from_doc(&doc).to_html(),
+                    snippet: snippets.snippet(snippet::passage(&text_of(f.body_folded), &words)).to_html(),
                     score,
                 })
             })
@@ -215,6 +218,20 @@ mod tests {
         assert_eq!(index.count().unwrap(), 3);
         index.upsert(&[doc("QT-DD-01", "Hòa giải tranh chấp đất đai (sửa)", "")], None).unwrap();
         assert_eq!(index.count().unwrap(), 3, "replacing a document keeps one per code");
+    }
+
+    #[test]
+    fn a_match_deep_in_a_long_body_is_highlighted() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = TantivySearch::open(dir.path()).unwrap();
+        let filler = "Cán bộ tiếp nhận hồ sơ, kiểm tra thành phần và trả kết quả. ".repeat(300);
+        let body = format!("{filler}Trường hợp hòa giải tranh chấp đất đai thì chuyển hồ sơ. {filler}");
+        index.upsert(&[doc("QT-DD-02", "Tiếp nhận hồ sơ", &body)], None).unwrap();
+        let q = SearchQuery { text: "hoa giai dat dai".into(), limit: 5, ..Default::default() };
+        let hits = index.search(&q).unwrap();
+        let snippet = &hits[0].snippet;
+        assert!(snippet.contains("<b>hòa</b> <b>giải</b>") && snippet.contains("<b>đất</b>"), "{snippet}");
+        assert!(snippet.len() < 600, "a passage: {snippet}");
     }
 
     #[test]

@@ -60,6 +60,16 @@ pub fn register_tokenizers(index: &Index) {
     index.tokenizers().register(FOLDED, folded);
 }
 
+/// The words of `text` as the folded fields hold them (lower-case, tones removed, đ→d).
+pub fn folded_words(index: &Index, text: &str) -> Vec<String> {
+    let Some(mut analyzer) = index.tokenizers().get(FOLDED) else {
+        return vec![];
+    };
+    let mut words = Vec::new();
+    analyzer.token_stream(text).process(&mut |token| words.push(token.text.clone()));
+    words
+}
+
 impl Fields {
     /// The fields a query is matched against.
     pub fn searched(&self) -> Vec<Field> {

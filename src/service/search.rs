@@ -37,29 +37,24 @@ pub fn reindex(services: &Services, codes: &[&str]) -> AppResult<()> {
     Ok(services.search.upsert(&docs, head.as_deref())?)
 }
 
-/// Rebuilds the whole index from the current revisions. Returns how many were indexed.
+/// Rebuilds the whole index from the current revisions, a page of procedures at a time (a
+/// province's store does not fit in memory as text). Returns how many were indexed.
 pub fn rebuild(services: &Services) -> AppResult<usize> {
-    let mut docs = Vec::new();
-    let mut filter = ProcedureFilter { limit: 500, ..Default::default() };
+    let head = services.store.head()?;
+    services.search.clear()?;
+    let mut filter = ProcedureFilter { limit: 1000, ..Default::default() };
     loop {
         let (page, total) = services.index.procedures(&filter)?;
-        for p in &page {
-            docs.push(document(services, p)?);
-        }
+        let docs = page.iter().map(|p| document(services, p)).collect::<AppResult<Vec<_>>>()?;
+        services.search.upsert(&docs, head.as_deref())?;
         filter.offset += page.len() as i64;
         if page.is_empty() || filter.offset >= total {
             break;
         }
     }
-    let head = services.store.head()?;
-    services.search.clear()?;
-    for chunk in docs.chunks(1000) {
-        services.search.upsert(chunk, head.as_deref())?;
-    }
-    services.search.upsert(&[], head.as_deref())?;
     // A rebuild happens at start-up: finish it before serving, not during the first publish.
     services.search.flush()?;
-    Ok(docs.len())
+    Ok(filter.offset as usize)
 }
 
 /// Rebuilds the index when it does not hold exactly the procedures the catalogue has (a new or
