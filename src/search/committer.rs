@@ -179,19 +179,6 @@ impl Committer {
     }
 }
 
-impl Committer {
-    /// Returns once the segment merges started so far have finished. The writer is closed for
-    /// that (tantivy waits for merges only when its writer ends); the next change opens another.
-    /// Commits wait meanwhile: the index admits one writer at a time.
-    pub fn wait_until_merged(&self) -> PortResult<()> {
-        let mut slot = self.shared.writer();
-        match slot.take() {
-            Some(writer) => writer.wait_merging_threads().map_err(failure),
-            None => Ok(()),
-        }
-    }
-}
-
 impl Drop for Committer {
     fn drop(&mut self) {
         self.shared.progress().stop = true;

@@ -101,8 +101,7 @@ impl SearchIndex for TantivySearch {
     }
 
     fn flush(&self) -> PortResult<()> {
-        self.committer.wait_until_committed()?;
-        self.committer.wait_until_merged()
+        self.committer.wait_until_committed()
     }
 
     fn marker(&self) -> PortResult<Option<String>> {

@@ -44,9 +44,7 @@ pub trait SearchIndex: Send + Sync {
     fn upsert(&self, docs: &[SearchDoc], marker: Option<&str>) -> PortResult<()>;
     /// Removes every document.
     fn clear(&self) -> PortResult<()>;
-    /// Returns once every change made so far is committed and the index has finished the
-    /// housekeeping they started (merging its parts): after a rebuild, so that the first searches
-    /// and publishes do not share the machine with it.
+    /// Returns once every change made so far is committed.
     fn flush(&self) -> PortResult<()>;
     /// The store commit named by the last committed `upsert` that named one.
     fn marker(&self) -> PortResult<Option<String>>;
