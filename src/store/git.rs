@@ -1,7 +1,7 @@
 //! `ContentStore` on a bare git repository with git2.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, Once};
 
 use chrono::DateTime;
 use git2::{ErrorCode, FileMode, Oid, Repository, Sort, build::TreeUpdateBuilder};
@@ -20,9 +20,31 @@ fn failure(context: &str) -> impl FnOnce(git2::Error) -> PortError + '_ {
     move |e| PortError::Failure(format!("git: {context}: {}", e.message()))
 }
 
+/// libgit2 keeps parsed trees in memory only up to 4 KB each by default. A field's folder of a
+/// few hundred procedures is a tree of tens of KB, and each publish reads it three times (the
+/// draft, the new commit, indexing it): inflating and parsing it again each time made publishing
+/// slower as the store grew. Trees up to 1 MB are kept instead, within 64 MB for all objects.
+fn keep_large_trees() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: libgit2's cache limits are plain globals written without a lock. They are set
+        // once, here, before this process opens its first repository (every repository is opened
+        // through `GitStore`), so no libgit2 call can be reading them concurrently.
+        unsafe {
+            let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 1024 * 1024);
+            // git2 does not wrap this option; libgit2 is initialised by the call above.
+            let _ = libgit2_sys::git_libgit2_opts(
+                libgit2_sys::GIT_OPT_SET_CACHE_MAX_SIZE as std::ffi::c_int,
+                64isize * 1024 * 1024,
+            );
+        }
+    });
+}
+
 impl GitStore {
     /// Opens the bare repository at `path`, creating it (with `main` as its head) if missing.
     pub fn open_or_init(path: &Path) -> PortResult<Self> {
+        keep_large_trees();
         let repo = match Repository::open_bare(path) {
             Ok(repo) => repo,
             Err(e) if e.code() == ErrorCode::NotFound => {
