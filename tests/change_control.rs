@@ -365,6 +365,11 @@ async fn route_and_publish<S: TestApp<B>, B: actix_web::body::MessageBody>(
     id: i64,
 ) -> serde_json::Value {
     route(c, id).await;
+    publish(c, id).await
+}
+
+/// Publishes approved change request `id`; the publish response.
+async fn publish<S: TestApp<B>, B: actix_web::body::MessageBody>(c: &Client<S>, id: i64) -> serde_json::Value {
     let (status, published) = c
         .call("thuky", "POST", &format!("/api/v1/change-requests/{id}/publish"), Some(json!({"summary": "Ban hành"})))
         .await;
@@ -506,10 +511,7 @@ async fn the_procedure_page_shows_every_change_at_once() {
 
     let sentence = "Hồ sơ nộp trực tuyến được tiếp nhận cả ngày thứ Bảy.";
     let id = approved_change(&c, sentence).await;
-    let (status, published) = c
-        .call("thuky", "POST", &format!("/api/v1/change-requests/{id}/publish"), Some(json!({"summary": "Ban hành"})))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{published}");
+    publish(&c, id).await;
     let revised = read().await;
     assert!(revised.contains(sentence), "the published revision shows on the next view");
     assert!(revised.contains("name=\"revision\" value=\"2\"") && !revised.contains(acknowledged));

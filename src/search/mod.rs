@@ -146,14 +146,15 @@ impl SearchIndex for TantivySearch {
         top.into_iter()
             .map(|(score, address)| {
                 let doc: TantivyDocument = searcher.doc(address).map_err(failure)?;
-                let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+                let text_in = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default();
+                let text_of = |field| text_in(field).to_owned();
                 let revision = doc.get_first(f.revision).and_then(|v| v.as_u64()).unwrap_or_default() as i32;
                 Ok(SearchHit {
                     code: text_of(f.code),
                     title: text_of(f.title_exact),
                     field: text_of(f.field),
                     revision,
-                    snippet: snippets.snippet(snippet::passage(&text_of(f.body_folded), &words)).to_html(),
+                    snippet: snippets.snippet(snippet::passage(text_in(f.body_folded), &words)).to_html(),
                     score,
                 })
             })
