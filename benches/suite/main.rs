@@ -45,6 +45,8 @@ fn main() {
     measures::memory();
     drop(started);
 
+    // The smallest generated corpus stays open: larger ones publish in step with it.
+    let mut reference = None;
     for n in sizes {
         println!("\n## {n} procedures\n");
         let tree = tempfile::tempdir().unwrap();
@@ -54,8 +56,11 @@ fn main() {
         let started = setup::start(data.path(), tree.path());
         let imported = started.imported.as_ref().map_or(0, |i| i.procedures.len());
         println!("import: {imported} procedures as {imported} revisions in {:.1} s", clock.elapsed().as_secs_f64());
-        measures::publish_vs_git(&started, data.path());
+        measures::publish_vs_git(&started, data.path(), reference.as_ref().map(|(r, _, _)| r));
         measures::history_and_diff(&started);
         measures::search(&started);
+        if reference.is_none() {
+            reference = Some((started, tree, data));
+        }
     }
 }

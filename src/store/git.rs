@@ -5,7 +5,9 @@ use std::sync::{Mutex, Once};
 
 use chrono::DateTime;
 use git2::{ErrorCode, FileMode, Oid, Repository, Sort, build::TreeUpdateBuilder};
+use moka::sync::Cache;
 
+use super::tree::replace_file;
 use crate::service::ports::{CommitRequest, ContentStore, PortError, PortResult, StoredCommit};
 
 use crate::service::ports::PUBLISHED_REF as BRANCH;
@@ -14,6 +16,24 @@ use crate::service::ports::PUBLISHED_REF as BRANCH;
 /// serialised; every call is short (one object or one commit).
 pub struct GitStore {
     repo: Mutex<Repository>,
+    written: Cache<(Oid, String), (String, String)>,
+}
+
+/// Bytes of recently written files kept for reading back.
+const WRITTEN_BUDGET: u64 = 8 * 1024 * 1024;
+
+/// Files this process has just written, by commit and path, with their blob ids: a publish reads
+/// back the revision it committed to index it, and the draft it publishes; reviewers open the
+/// draft just saved. Reading them from git means walking the commit's trees, and a field folder
+/// of hundreds of procedures is a tree of tens of KB to inflate and parse each time. Entries never
+/// go stale: a commit's content cannot change.
+fn written_cache() -> Cache<(Oid, String), (String, String)> {
+    Cache::builder()
+        .weigher(|(_, path): &(Oid, String), (text, blob): &(String, String)| {
+            u32::try_from(path.len() + text.len() + blob.len()).unwrap_or(u32::MAX)
+        })
+        .max_capacity(WRITTEN_BUDGET)
+        .build()
 }
 
 fn failure(context: &str) -> impl FnOnce(git2::Error) -> PortError + '_ {
@@ -54,7 +74,7 @@ impl GitStore {
             }
             Err(e) => return Err(failure("open")(e)),
         };
-        Ok(Self { repo: Mutex::new(repo) })
+        Ok(Self { repo: Mutex::new(repo), written: written_cache() })
     }
 
     fn repo(&self) -> std::sync::MutexGuard<'_, Repository> {
@@ -121,15 +141,30 @@ impl ContentStore for GitStore {
                 repo.find_tree(empty).map_err(failure("empty tree"))?
             }
         };
-        let mut update = TreeUpdateBuilder::new();
-        for (path, content) in &request.files {
-            let blob = repo.blob(content.as_bytes()).map_err(failure("write blob"))?;
-            update.upsert(path.as_str(), blob, FileMode::Blob);
+        let mut blobs = Vec::with_capacity(request.files.len());
+        for (_, content) in &request.files {
+            blobs.push(repo.blob(content.as_bytes()).map_err(failure("write blob"))?);
         }
-        for path in &request.deletions {
-            update.remove(path.as_str());
-        }
-        let tree_id = update.create_updated(&repo, &base_tree).map_err(failure("write tree"))?;
+        // A revision or a draft replaces one file: its trees are rewritten in place.
+        let replaced = match (&request.files[..], &blobs[..], request.deletions.is_empty()) {
+            ([(path, _)], [blob], true) => {
+                replace_file(&repo, &base_tree, path, *blob).map_err(failure("write tree"))?
+            }
+            _ => None,
+        };
+        let tree_id = match replaced {
+            Some(id) => id,
+            None => {
+                let mut update = TreeUpdateBuilder::new();
+                for ((path, _), blob) in request.files.iter().zip(&blobs) {
+                    update.upsert(path.as_str(), *blob, FileMode::Blob);
+                }
+                for path in &request.deletions {
+                    update.remove(path.as_str());
+                }
+                update.create_updated(&repo, &base_tree).map_err(failure("write tree"))?
+            }
+        };
         if parent.is_some() && tree_id == base_tree.id() {
             return Err(PortError::Conflict("the change leaves every file as it was".into()));
         }
@@ -155,6 +190,9 @@ impl ContentStore for GitStore {
             _ => failure("move ref")(e),
         })?;
         let commit = repo.find_commit(id).map_err(failure("read commit"))?;
+        for ((path, content), blob) in request.files.iter().zip(blobs) {
+            self.written.insert((id, path.clone()), (content.clone(), blob.to_string()));
+        }
         Ok(stored(&commit))
     }
 
@@ -181,8 +219,11 @@ impl ContentStore for GitStore {
     }
 
     fn read_file(&self, commit: &str, path: &str) -> PortResult<(String, String)> {
-        let repo = self.repo();
         let id = Oid::from_str(commit).map_err(|_| PortError::NotFound(commit.into()))?;
+        if let Some(file) = self.written.get(&(id, path.to_owned())) {
+            return Ok(file);
+        }
+        let repo = self.repo();
         let commit = repo.find_commit(id).map_err(|_| PortError::NotFound(id.to_string()))?;
         let tree = commit.tree().map_err(failure("tree"))?;
         let entry = tree.get_path(Path::new(path)).map_err(|_| PortError::NotFound(path.into()))?;

@@ -3,5 +3,6 @@
 //! `git clone` of the store is a complete controlled copy and concurrent writers cannot lose work.
 
 mod git;
+mod tree;
 
 pub use git::GitStore;
