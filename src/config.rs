@@ -55,9 +55,10 @@ impl Settings {
             figment = figment.merge(Toml::file(&file));
         }
         // QMS_CONFIG names the file, QMS_FAULT drives crash tests, QMS_TEST_* configure the test
-        // suite: none of them is a setting.
+        // suite and QMS_BENCH_* the benchmarks: none of them is a setting.
         let not_settings = |key: &figment::value::UncasedStr| {
-            key == "config" || key == "fault" || key.as_str().to_ascii_lowercase().starts_with("test_")
+            let key = key.as_str().to_ascii_lowercase();
+            key == "config" || key == "fault" || key.starts_with("test_") || key.starts_with("bench_")
         };
         figment = figment.merge(Env::prefixed("QMS_").filter(move |key| !not_settings(key)));
         figment.extract().map_err(|e| format!("cấu hình không hợp lệ / invalid settings: {e}"))

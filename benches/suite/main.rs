@@ -44,6 +44,7 @@ fn main() {
     measures::concurrent_writers(&started);
     measures::memory();
     drop(started);
+    read_http::server_memory(&real);
 
     // The smallest generated corpus stays open: larger ones publish in step with it.
     let mut reference = None;

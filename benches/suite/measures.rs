@@ -161,7 +161,7 @@ pub fn memory() {
         })
         .unwrap_or(0);
     println!(
-        "memory (RSS of the whole benchmark process after serving the real corpus): {} MB (target < 100 MB)",
+        "memory of this whole benchmark process after serving the real corpus (its own threads and corpora included): {} MB",
         rss / 1024
     );
 }

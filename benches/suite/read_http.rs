@@ -109,3 +109,60 @@ pub fn current_procedure_vs_nginx(started: &Startup) {
         _ => println!("read a current procedure page: wrk not available (apt install wrk)"),
     }
 }
+
+/// The resident memory of `qms serve` itself (the release binary, on a data directory of its own)
+/// after importing the real corpus and serving its procedure page under the same load as above:
+/// the service as deployed, without this suite's own threads and corpora in the figure.
+pub fn server_memory(real: &std::path::Path) {
+    let data = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let password = "quan-tri-do-kiem-1";
+    let mut server = Command::new(env!("CARGO_BIN_EXE_qms"))
+        .arg("serve")
+        .env("QMS_DATA_DIR", data.path())
+        .env("QMS_PROCEDURES_DIR", real)
+        .env("QMS_LISTEN", format!("127.0.0.1:{port}"))
+        .env("QMS_ADMIN_PASSWORD", password)
+        .env("QMS_WORKERS", "2")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("qms serve");
+    let base = format!("http://127.0.0.1:{port}");
+    let up = (0..600).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        ureq::get(&format!("{base}/healthz")).call().is_ok()
+    });
+    let login = up.then(|| {
+        ureq::post(&format!("{base}/api/v1/auth/login"))
+            .send_json(json!({"username": "admin", "password": password}))
+            .map_err(|e| e.to_string())
+            .and_then(|mut r| r.body_mut().read_json::<serde_json::Value>().map_err(|e| e.to_string()))
+    });
+    let load = match &login {
+        None => Err("it did not answer /healthz within 60 s".to_owned()),
+        Some(Err(e)) => Err(format!("signing in failed: {e}")),
+        Some(Ok(body)) => body["token"]
+            .as_str()
+            .and_then(|t| wrk(&format!("{base}/procedures/QT-HTI-01"), Some(t)))
+            .ok_or_else(|| "wrk failed (is it installed?)".to_owned()),
+    };
+    let rss = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?.to_owned();
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .unwrap_or(0);
+    let _ = server.kill();
+    let _ = server.wait();
+    match load {
+        Ok(load) => println!(
+            "memory of `qms serve` serving the real corpus ({:.0} req/s for 5 s): {} MB resident (target < 100 MB)",
+            load.requests_per_second,
+            rss / 1024
+        ),
+        Err(why) => println!("memory of `qms serve`: not measured, {why}"),
+    }
+}
