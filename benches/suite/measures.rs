@@ -151,18 +151,19 @@ pub fn concurrent_writers(started: &Startup) {
     );
 }
 
-pub fn memory() {
-    let rss = std::fs::read_to_string("/proc/self/status")
+/// The resident set of process `pid` ("self" for this one), in MB; 0 when it cannot be read.
+pub fn resident_mb(pid: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0))
-        })
-        .unwrap_or(0);
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .unwrap_or(0)
+        / 1024
+}
+
+pub fn memory() {
     println!(
         "memory of this whole benchmark process after serving the real corpus (its own threads and corpora included): {} MB",
-        rss / 1024
+        resident_mb("self")
     );
 }
 
@@ -202,15 +203,17 @@ fn publish_one(s: &Services, id: i32, i: usize) -> Duration {
 pub fn publish_vs_git(started: &Startup, data: &Path, reference: Option<&Startup>) {
     let s = &started.state.services;
     let targets = codes(s, PUBLISH_PER_ROUND as i64);
+    let small_store = reference.map(|r| {
+        let rs = &r.state.services;
+        (rs, codes(rs, PUBLISH_PER_ROUND as i64))
+    });
     let (mut ours, mut theirs_small) = (Samples(vec![]), Samples(vec![]));
     for round in 0..PUBLISH_ROUNDS {
         let mark = |i: usize| round * PUBLISH_PER_ROUND + i;
         let ids: Vec<i32> = targets.iter().enumerate().map(|(i, c)| approved_change(s, c, mark(i))).collect();
-        let small = reference.map(|r| {
-            let rs = &r.state.services;
-            let codes = codes(rs, PUBLISH_PER_ROUND as i64);
+        let small = small_store.as_ref().map(|(rs, codes)| {
             let ids: Vec<i32> = codes.iter().enumerate().map(|(i, c)| approved_change(rs, c, mark(i))).collect();
-            (rs, ids)
+            (*rs, ids)
         });
         for (i, id) in ids.iter().enumerate() {
             ours.0.push(publish_one(s, *id, mark(i)));

@@ -148,20 +148,13 @@ pub fn server_memory(real: &std::path::Path) {
             .and_then(|t| wrk(&format!("{base}/procedures/QT-HTI-01"), Some(t)))
             .ok_or_else(|| "wrk failed (is it installed?)".to_owned()),
     };
-    let rss = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?.to_owned();
-            line.split_whitespace().nth(1)?.parse::<u64>().ok()
-        })
-        .unwrap_or(0);
+    let rss = crate::measures::resident_mb(&server.id().to_string());
     let _ = server.kill();
     let _ = server.wait();
     match load {
         Ok(load) => println!(
             "memory of `qms serve` serving the real corpus ({:.0} req/s for 5 s): {} MB resident (target < 100 MB)",
-            load.requests_per_second,
-            rss / 1024
+            load.requests_per_second, rss
         ),
         Err(why) => println!("memory of `qms serve`: not measured, {why}"),
     }
