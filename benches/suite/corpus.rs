@@ -3,6 +3,26 @@
 
 use std::path::Path;
 
+/// Procedures per field folder. Every commit rewrites the tree of the folder it changes, so a
+/// publish costs more in a wider folder whatever the history's length; the corpora keep both
+/// widths to tell the two apart.
+pub const WIDE_FIELD: usize = 900;
+/// The last field of a corpus larger than this holds this many procedures: as many as the
+/// 100-procedure corpus's only field.
+pub const NARROW_FIELD: usize = 100;
+
+/// How many procedures each field holds: fields of `WIDE_FIELD`, then one of `NARROW_FIELD`.
+fn field_sizes(n: usize) -> Vec<usize> {
+    if n <= NARROW_FIELD {
+        return vec![n];
+    }
+    let wide = n - NARROW_FIELD;
+    let mut sizes: Vec<usize> =
+        (0..wide.div_ceil(WIDE_FIELD)).map(|f| (wide - f * WIDE_FIELD).min(WIDE_FIELD)).collect();
+    sizes.push(NARROW_FIELD);
+    sizes
+}
+
 /// Writes a procedure tree of `n` procedures to `dir`, from the real corpus at `source`.
 pub fn generate(source: &Path, dir: &Path, n: usize) {
     let templates: Vec<String> = qms::check::check_tree(source)
@@ -13,22 +33,24 @@ pub fn generate(source: &Path, dir: &Path, n: usize) {
         .map(|f| f.text)
         .collect();
     std::fs::copy(source.join("legal-bases.yaml"), dir.join("legal-bases.yaml")).unwrap();
-    let per_field = 900;
-    let fields = n.div_ceil(per_field);
+    let sizes = field_sizes(n);
     let mut yaml = String::new();
-    for f in 0..fields {
+    for f in 0..sizes.len() {
         let code = field_code(f);
         yaml.push_str(&format!("- code: {code}\n  name_vi: Lĩnh vực thử {f}\n  name_en: Test field {f}\n"));
     }
     std::fs::write(dir.join("fields.yaml"), yaml).unwrap();
-    for i in 0..n {
-        let field = field_code(i / per_field);
-        let code = format!("QT-{field}-{:03}", i % per_field + 1);
-        let template = &templates[i % templates.len()];
-        let text = rewrite(template, &code, &field, i);
+    let mut i = 0;
+    for (f, size) in sizes.into_iter().enumerate() {
+        let field = field_code(f);
         let folder = dir.join(&field);
         std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(folder.join(format!("{code}.md")), text).unwrap();
+        for number in 1..=size {
+            let code = format!("QT-{field}-{number:03}");
+            let text = rewrite(&templates[i % templates.len()], &code, &field, i);
+            std::fs::write(folder.join(format!("{code}.md")), text).unwrap();
+            i += 1;
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::DateTime;
 use git2::{ErrorCode, FileMode, Oid, Repository, Sort, build::TreeUpdateBuilder};
 use moka::sync::Cache;
 
-use super::tree::replace_file;
+use super::tree::{Trees, replace_file};
 use crate::service::ports::{CommitRequest, ContentStore, PortError, PortResult, StoredCommit};
 
 use crate::service::ports::PUBLISHED_REF as BRANCH;
@@ -17,6 +17,7 @@ use crate::service::ports::PUBLISHED_REF as BRANCH;
 pub struct GitStore {
     repo: Mutex<Repository>,
     written: Cache<(Oid, String), (String, String)>,
+    trees: Trees,
 }
 
 /// Bytes of recently written files kept for reading back.
@@ -74,7 +75,7 @@ impl GitStore {
             }
             Err(e) => return Err(failure("open")(e)),
         };
-        Ok(Self { repo: Mutex::new(repo), written: written_cache() })
+        Ok(Self { repo: Mutex::new(repo), written: written_cache(), trees: Trees::default() })
     }
 
     fn repo(&self) -> std::sync::MutexGuard<'_, Repository> {
@@ -135,11 +136,8 @@ impl ContentStore for GitStore {
             None => None,
         };
         let base_tree = match &parent {
-            Some(p) => p.tree().map_err(failure("parent tree"))?,
-            None => {
-                let empty = repo.treebuilder(None).and_then(|b| b.write()).map_err(failure("empty tree"))?;
-                repo.find_tree(empty).map_err(failure("empty tree"))?
-            }
+            Some(p) => p.tree_id(),
+            None => repo.treebuilder(None).and_then(|b| b.write()).map_err(failure("empty tree"))?,
         };
         let mut blobs = Vec::with_capacity(request.files.len());
         for (_, content) in &request.files {
@@ -148,7 +146,7 @@ impl ContentStore for GitStore {
         // A revision or a draft replaces one file: its trees are rewritten in place.
         let replaced = match (&request.files[..], &blobs[..], request.deletions.is_empty()) {
             ([(path, _)], [blob], true) => {
-                replace_file(&repo, &base_tree, path, *blob).map_err(failure("write tree"))?
+                replace_file(&repo, &self.trees, base_tree, path, *blob).map_err(failure("write tree"))?
             }
             _ => None,
         };
@@ -162,10 +160,11 @@ impl ContentStore for GitStore {
                 for path in &request.deletions {
                     update.remove(path.as_str());
                 }
-                update.create_updated(&repo, &base_tree).map_err(failure("write tree"))?
+                let base = repo.find_tree(base_tree).map_err(failure("parent tree"))?;
+                update.create_updated(&repo, &base).map_err(failure("write tree"))?
             }
         };
-        if parent.is_some() && tree_id == base_tree.id() {
+        if parent.is_some() && tree_id == base_tree {
             return Err(PortError::Conflict("the change leaves every file as it was".into()));
         }
         let tree = repo.find_tree(tree_id).map_err(failure("find tree"))?;
