@@ -15,7 +15,8 @@ use crate::domain::event::NewEvent;
 use crate::domain::field::Field;
 use crate::domain::legal_basis::LegalBasis;
 use crate::service::ports::{
-    Index, IndexedCommit, PeriodicReview, PortResult, ProcedureFilter, ProcedureRecord, Publication, RevisionRecord,
+    Index, IndexedCommit, PeriodicReview, PortResult, ProcedureFilter, ProcedureRecord, Publication, REFERENCE_VERSION,
+    RevisionRecord,
 };
 
 fn filtered<'a>(f: &'a ProcedureFilter) -> procedures::BoxedQuery<'a, <DbConn as Connection>::Backend> {
@@ -67,7 +68,14 @@ impl Index for Db {
             for row in &legal_rows {
                 diesel::insert_into(legal_bases::table).values(row).execute(c)?;
             }
-            Ok(())
+            let version: Option<String> =
+                meta::table.find(REFERENCE_VERSION).select(meta::value).get_result(c).optional()?;
+            let next = version.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
+            diesel::delete(meta::table.find(REFERENCE_VERSION)).execute(c)?;
+            diesel::insert_into(meta::table)
+                .values((meta::key.eq(REFERENCE_VERSION), meta::value.eq(next.to_string())))
+                .execute(c)
+                .map(|_| ())
         })
     }
 

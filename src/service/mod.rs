@@ -32,6 +32,8 @@ use ports::{Audits, ChangeRequests, ContentStore, Events, Index, Nonconformities
 #[derive(Clone)]
 pub struct ReferenceSnapshot {
     pub head: String,
+    /// `REFERENCE_VERSION` when the fields and legal bases were read.
+    pub version: Option<String>,
     pub fields: Arc<Vec<crate::domain::field::Field>>,
     pub legal_bases: Arc<Vec<crate::domain::legal_basis::LegalBasis>>,
     pub counts: Arc<std::sync::OnceLock<Vec<ports::FieldCount>>>,

@@ -61,11 +61,16 @@ pub struct FieldCount {
     pub procedures: i64,
 }
 
+/// The meta key counting the replacements of the reference data: whoever keeps the fields and
+/// legal bases in memory reads them again only when it changes.
+pub const REFERENCE_VERSION: &str = "reference_version";
+
 /// The revision index and catalogue, kept in the database and rebuilt from git.
 pub trait Index: Send + Sync {
     fn meta(&self, key: &str) -> PortResult<Option<String>>;
     fn set_meta(&self, key: &str, value: &str) -> PortResult<()>;
-    /// Replaces the fields and legal bases with the given lists.
+    /// Replaces the fields and legal bases with the given lists, and counts one more
+    /// `REFERENCE_VERSION`, in one transaction.
     fn replace_reference(&self, fields: &[Field], legal: &[LegalBasis]) -> PortResult<()>;
     /// Records what a published commit did, in one transaction: the procedure row (its newest
     /// state), the revision (none for a retirement), the change request it published, and the
