@@ -40,20 +40,26 @@ fn filtered<'a>(f: &'a ProcedureFilter) -> procedures::BoxedQuery<'a, <DbConn as
     q
 }
 
+fn read_meta(c: &mut DbConn, key: &str) -> QueryResult<Option<String>> {
+    meta::table.find(key).select(meta::value).get_result(c).optional()
+}
+
+fn write_meta(c: &mut DbConn, key: &str, value: &str) -> QueryResult<()> {
+    diesel::delete(meta::table.find(key)).execute(c)?;
+    diesel::insert_into(meta::table).values((meta::key.eq(key), meta::value.eq(value))).execute(c).map(|_| ())
+}
+
 impl Index for Db {
     fn writes(&self) -> u64 {
         self.write_count()
     }
 
     fn meta(&self, key: &str) -> PortResult<Option<String>> {
-        self.read(|c| meta::table.find(key).select(meta::value).get_result(c).optional())
+        self.read(|c| read_meta(c, key))
     }
 
     fn set_meta(&self, key: &str, value: &str) -> PortResult<()> {
-        self.write(|c| {
-            diesel::delete(meta::table.find(key)).execute(c)?;
-            diesel::insert_into(meta::table).values((meta::key.eq(key), meta::value.eq(value))).execute(c).map(|_| ())
-        })
+        self.write(|c| write_meta(c, key, value))
     }
 
     fn replace_reference(&self, fields: &[Field], legal: &[LegalBasis]) -> PortResult<()> {
@@ -68,14 +74,8 @@ impl Index for Db {
             for row in &legal_rows {
                 diesel::insert_into(legal_bases::table).values(row).execute(c)?;
             }
-            let version: Option<String> =
-                meta::table.find(REFERENCE_VERSION).select(meta::value).get_result(c).optional()?;
-            let next = version.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
-            diesel::delete(meta::table.find(REFERENCE_VERSION)).execute(c)?;
-            diesel::insert_into(meta::table)
-                .values((meta::key.eq(REFERENCE_VERSION), meta::value.eq(next.to_string())))
-                .execute(c)
-                .map(|_| ())
+            let version = read_meta(c, REFERENCE_VERSION)?.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            write_meta(c, REFERENCE_VERSION, &(version + 1).to_string())
         })
     }
 
