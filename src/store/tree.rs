@@ -4,7 +4,7 @@
 //! and prints them back: for a field folder of 900 procedures that was most of a publish's time
 //! in git, and it grew with the folder. Replacing a file keeps every name and so the order, so
 //! each tree on the path is the same bytes with one 20-byte id changed. Those bytes come from
-//! [`Trees`], which keeps the trees this process wrote or patched: the next publish into the same
+//! [`Trees`], which keeps the trees this process wrote or read: the next publish into the same
 //! folder starts from them instead of inflating, verifying and parsing the object it just wrote.
 //! Anything else (a new file, a removal, another kind of entry) goes through libgit2.
 
