@@ -17,8 +17,9 @@ use qms::service::{Services, catalog};
 use crate::setup::{PASSWORD_SUFFIX, actor};
 use crate::stats::{Samples, ms, ratio};
 
-fn codes(s: &Services, limit: i64) -> Vec<String> {
-    let filter = ProcedureFilter { limit, ..Default::default() };
+/// Up to `limit` operational procedures, of one field or of all.
+fn codes(s: &Services, field: Option<&str>, limit: i64) -> Vec<String> {
+    let filter = ProcedureFilter { field: field.map(str::to_owned), limit, ..Default::default() };
     s.index
         .procedures(&filter)
         .unwrap()
@@ -197,7 +198,7 @@ fn publish_one(s: &Services, id: i32, i: usize) -> Duration {
     clock.elapsed()
 }
 
-/// The procedures of the widest and of the narrowest field (by procedure count),
+/// The operational procedures of the widest and of the narrowest field (by procedure count),
 /// `limit` of each, with the two widths; one list when the store has one field width.
 fn fields_by_width(s: &Services, limit: i64) -> Vec<(i64, Vec<String>)> {
     let counts = s.index.field_counts().unwrap();
@@ -205,14 +206,7 @@ fn fields_by_width(s: &Services, limit: i64) -> Vec<(i64, Vec<String>)> {
     let narrowest = counts.iter().min_by_key(|(field, n)| (**n, *field));
     let mut picked: Vec<(&String, &i64)> = widest.into_iter().chain(narrowest).collect();
     picked.dedup_by_key(|(_, n)| **n);
-    picked
-        .into_iter()
-        .map(|(field, n)| {
-            let filter = ProcedureFilter { field: Some(field.clone()), limit, ..Default::default() };
-            let codes = s.index.procedures(&filter).unwrap().0.into_iter().map(|p| p.code).collect();
-            (*n, codes)
-        })
-        .collect()
+    picked.into_iter().map(|(field, n)| (*n, codes(s, Some(field), limit))).collect()
 }
 
 /// Publishing a revision against `git commit` of the same change with the git command line, and
@@ -300,7 +294,7 @@ pub fn publish_vs_git(started: &Startup, data: &Path, reference: Option<&Startup
 /// A procedure's history and a diff between two of its revisions.
 pub fn history_and_diff(started: &Startup) {
     let s = &started.state.services;
-    let all = codes(s, 500);
+    let all = codes(s, None, 500);
     let history = Samples::collect(2000, |i| {
         std::hint::black_box(catalog::revisions(s, &all[i % all.len()]).unwrap());
     });

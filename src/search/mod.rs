@@ -85,7 +85,8 @@ impl TantivySearch {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, Box::new(all_of(f.all_folded, &words.folded)))];
-        for (field, boost, exact) in f.boosts() {
+        let boosts = f.boosts();
+        for &(field, boost, exact) in &boosts {
             let list = if exact { &words.exact } else { &words.folded };
             clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(all_of(field, list)), boost))));
         }
@@ -93,7 +94,7 @@ impl TantivySearch {
         // citizen's stray quote or colon is text, never an error.
         let plain: String = text.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
         let mut phrases = QueryParser::for_index(&self.index, f.phrased());
-        for (field, boost, _) in f.boosts() {
+        for (field, boost, _) in boosts {
             phrases.set_field_boost(field, boost);
         }
         let (phrase, _) = phrases.parse_query_lenient(&format!("\"{}\"", plain.trim()));

@@ -42,9 +42,10 @@ fn failure(context: &str) -> impl FnOnce(git2::Error) -> PortError + '_ {
 }
 
 /// libgit2 keeps parsed trees in memory only up to 4 KB each by default. A field's folder of a
-/// few hundred procedures is a tree of tens of KB, read by every publish into it and every view
-/// of an older revision or a draft: inflating and parsing it again each time made publishing
-/// slower as the store grew. Trees up to 1 MB are kept instead, within 64 MB for all objects.
+/// few hundred procedures is a tree of tens of KB, read by every view of an older revision or a
+/// draft not just written, and by changes other than replacing one file: inflating and parsing it
+/// again each time made them slower as the store grew. Trees up to 1 MB are kept instead, within
+/// 64 MB for all objects. (Replacing one file works on the tree's bytes, kept by `store::tree`.)
 fn keep_large_trees() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
