@@ -7,6 +7,7 @@ use chrono::DateTime;
 use git2::{ErrorCode, FileMode, Oid, Repository, Sort, build::TreeUpdateBuilder};
 use moka::sync::Cache;
 
+use super::commit::write_commit;
 use super::tree::{Trees, replace_file};
 use crate::service::ports::{CommitRequest, ContentStore, PortError, PortResult, StoredCommit};
 
@@ -106,13 +107,12 @@ fn target_of(repo: &Repository, reference: &str) -> PortResult<Option<Oid>> {
     }
 }
 
-fn stored(commit: &git2::Commit) -> StoredCommit {
-    let message = commit.message().unwrap_or_default();
+fn stored(id: Oid, seconds: i64, message: &str) -> StoredCommit {
     let trailers = git2::message_trailers_strs(message)
         .map(|t| t.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect())
         .unwrap_or_default();
-    let time = DateTime::from_timestamp(commit.time().seconds(), 0).unwrap_or_default().naive_utc();
-    StoredCommit { commit: commit.id().to_string(), time, trailers }
+    let time = DateTime::from_timestamp(seconds, 0).unwrap_or_default().naive_utc();
+    StoredCommit { commit: id.to_string(), time, trailers }
 }
 
 impl ContentStore for GitStore {
@@ -168,7 +168,6 @@ impl ContentStore for GitStore {
         if parent.is_some() && tree_id == base_tree {
             return Err(PortError::Conflict("the change leaves every file as it was".into()));
         }
-        let tree = repo.find_tree(tree_id).map_err(failure("find tree"))?;
         let sig = match request.when {
             Some(seconds) => {
                 git2::Signature::new(&request.author.name, &request.author.email, &git2::Time::new(seconds, 0))
@@ -176,8 +175,8 @@ impl ContentStore for GitStore {
             None => git2::Signature::now(&request.author.name, &request.author.email),
         }
         .map_err(failure("signature"))?;
-        let parents: Vec<&git2::Commit> = parent.iter().collect();
-        let id = repo.commit(None, &sig, &sig, &request.message, &tree, &parents).map_err(failure("write commit"))?;
+        let parents: Vec<Oid> = parent.iter().map(|p| p.id()).collect();
+        let id = write_commit(&repo, tree_id, &parents, &sig, &request.message).map_err(failure("write commit"))?;
         let log = "qms";
         let moved = match current {
             Some(old) => repo.reference_matching(&request.reference, id, true, old, log),
@@ -189,11 +188,10 @@ impl ContentStore for GitStore {
             }
             _ => failure("move ref")(e),
         })?;
-        let commit = repo.find_commit(id).map_err(failure("read commit"))?;
         for ((path, content), blob) in request.files.iter().zip(blobs) {
             self.written.insert((id, path.clone()), (content.clone(), blob.to_string()));
         }
-        Ok(stored(&commit))
+        Ok(stored(id, sig.when().seconds(), &request.message))
     }
 
     fn history_since(&self, since: Option<&str>) -> PortResult<Vec<StoredCommit>> {
@@ -213,7 +211,7 @@ impl ContentStore for GitStore {
         walk.map(|id| {
             let id = id.map_err(failure("revwalk"))?;
             let commit = repo.find_commit(id).map_err(failure("read commit"))?;
-            Ok(stored(&commit))
+            Ok(stored(id, commit.time().seconds(), commit.message().unwrap_or_default()))
         })
         .collect()
     }

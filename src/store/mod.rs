@@ -2,6 +2,7 @@
 //! are built from trees (no working copy), and the branch moves by compare-and-swap, so a plain
 //! `git clone` of the store is a complete controlled copy and concurrent writers cannot lose work.
 
+mod commit;
 mod git;
 mod tree;
 
