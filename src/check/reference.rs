@@ -20,6 +20,19 @@ pub struct Reference {
     pub problems: Vec<Problem>,
 }
 
+impl Reference {
+    /// The reference of fields and legal bases already checked (as the index holds them).
+    pub fn of(fields: &[Field], legal_bases: &[LegalBasis]) -> Self {
+        Reference {
+            field_codes: fields.iter().map(|f| f.code.clone()).collect(),
+            legal_keys: legal_bases.iter().map(|l| l.key.clone()).collect(),
+            fields: fields.to_vec(),
+            legal_bases: legal_bases.to_vec(),
+            problems: vec![],
+        }
+    }
+}
+
 fn load_list<T: serde::de::DeserializeOwned>(dir: &Path, name: &str, problems: &mut Vec<Problem>) -> Vec<T> {
     let path = dir.join(name);
     let problem = |line, message| Problem { file: PathBuf::from(name), line, rule: Rule::ReferenceData, message };

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::Services;
 use super::documents::RenderedDocument;
 use super::ports::{FieldCount, ProcedureFilter, ProcedureRecord, REFERENCE_VERSION, RevisionRecord};
+use crate::check::Reference;
 use crate::domain::procedure::RevisionStanding;
 use crate::domain::{ProcedureCode, RevisionNumber};
 use crate::error::{AppError, AppResult};
@@ -41,9 +42,10 @@ pub fn legal_bases(services: &Services) -> AppResult<Vec<crate::domain::legal_ba
 }
 
 /// Fields and legal bases as of the current head, shared rather than copied (for hot pages).
-/// When the head moves, the field counts are read again; the fields and legal bases only if the
-/// reference data was replaced meanwhile: a publish checks its draft against them, and reading
-/// them again after every publish cost it more the more fields there are.
+/// When the head moves, the field counts are read again; the fields and legal bases (and the
+/// sets of their codes a draft is checked against) only if the reference data was replaced
+/// meanwhile: a publish checks its draft against them, and reading or copying them again for
+/// every publish cost it more the more fields there are.
 pub fn reference(services: &Services) -> AppResult<super::ReferenceSnapshot> {
     let head = services.store.head()?.unwrap_or_default();
     let mut cached = services.reference.lock().unwrap_or_else(|p| p.into_inner());
@@ -51,11 +53,15 @@ pub fn reference(services: &Services) -> AppResult<super::ReferenceSnapshot> {
         return Ok(snapshot.clone());
     }
     let version = services.index.meta(REFERENCE_VERSION)?;
-    let (fields, legal_bases) = match cached.as_ref().filter(|s| s.version == version) {
-        Some(kept) => (kept.fields.clone(), kept.legal_bases.clone()),
-        None => (Arc::new(services.index.field_list()?), Arc::new(services.index.legal_bases()?)),
+    let (fields, legal_bases, rules) = match cached.as_ref().filter(|s| s.version == version) {
+        Some(kept) => (kept.fields.clone(), kept.legal_bases.clone(), kept.rules.clone()),
+        None => {
+            let (fields, legal_bases) = (services.index.field_list()?, services.index.legal_bases()?);
+            let rules = Arc::new(Reference::of(&fields, &legal_bases));
+            (Arc::new(fields), Arc::new(legal_bases), rules)
+        }
     };
-    let snapshot = super::ReferenceSnapshot { head, version, fields, legal_bases, counts: Default::default() };
+    let snapshot = super::ReferenceSnapshot { head, version, fields, legal_bases, rules, counts: Default::default() };
     *cached = Some(snapshot.clone());
     Ok(snapshot)
 }

@@ -36,6 +36,8 @@ pub struct ReferenceSnapshot {
     pub version: Option<String>,
     pub fields: Arc<Vec<crate::domain::field::Field>>,
     pub legal_bases: Arc<Vec<crate::domain::legal_basis::LegalBasis>>,
+    /// The same, as the rules of `qms check` look them up.
+    pub rules: Arc<crate::check::Reference>,
     pub counts: Arc<std::sync::OnceLock<Vec<ports::FieldCount>>>,
 }
 

@@ -10,9 +10,9 @@ pub mod workflow;
 
 use sha2::{Digest, Sha256};
 
-use super::Services;
 use super::ports::{ChangeRequestRecord, Signature};
-use crate::check::{Problem, Reference, SourceFile, check_document};
+use super::{Services, catalog};
+use crate::check::{Problem, SourceFile, check_document};
 use crate::domain::change_request::Refused;
 use crate::domain::{Actor, ProcedureCode};
 use crate::error::{AppError, AppResult};
@@ -52,24 +52,10 @@ pub fn code_of(cr: &ChangeRequestRecord) -> AppResult<ProcedureCode> {
         .ok_or_else(|| AppError::internal(format!("stored change request {} has a bad code", cr.id)))
 }
 
-/// The reference data the index holds, for checking drafts with the rules of `qms check`.
-fn reference(services: &Services) -> AppResult<Reference> {
-    let snapshot = crate::service::catalog::reference(services)?;
-    let fields = snapshot.fields.as_ref().clone();
-    let legal_bases = snapshot.legal_bases.as_ref().clone();
-    Ok(Reference {
-        field_codes: fields.iter().map(|f| f.code.clone()).collect(),
-        legal_keys: legal_bases.iter().map(|l| l.key.clone()).collect(),
-        fields,
-        legal_bases,
-        problems: vec![],
-    })
-}
-
 /// Every rule of `qms check` that `markdown` breaks as the file of procedure `code`.
 pub fn problems(services: &Services, code: &ProcedureCode, markdown: &str) -> AppResult<Vec<Problem>> {
     let file = SourceFile { path: code.path().into(), text: markdown.to_owned() };
-    Ok(check_document(&file, &reference(services)?).1)
+    Ok(check_document(&file, &catalog::reference(services)?.rules).1)
 }
 
 /// 422 `invalid_document` listing every problem, or nothing.
