@@ -126,6 +126,13 @@ async fn a_revision_goes_from_draft_to_published() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(cr["approval"]["content_hash"], cr["content_hash"], "the signature covers this exact content");
 
+    // A NUL byte would cut git's copy of the summary short: refused, nothing published.
+    let (status, err) =
+        c.call("thuky", "POST", &format!("{path}/publish"), Some(json!({"summary": "Bổ sung\u{0} ẩn"}))).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("missing_summary")));
+    let (_, current) = c.call("canbo", "GET", "/api/v1/procedures/QT-HTI-01", None).await;
+    assert_eq!(current["revision"], 1);
+
     let (status, published) = c
         .call(
             "thuky",

@@ -43,7 +43,8 @@ pub fn commit_bytes(tree: Oid, parents: &[Oid], sig: &Signature, message: &str) 
     out
 }
 
-/// Writes the commit; the caller has written `tree` and read each parent.
+/// Writes the commit; the caller has written `tree` and read each parent. A NUL byte is refused,
+/// as libgit2 refuses it (git reads a message up to its first NUL).
 pub fn write_commit(
     repo: &Repository,
     tree: Oid,
@@ -51,6 +52,9 @@ pub fn write_commit(
     sig: &Signature,
     message: &str,
 ) -> Result<Oid, git2::Error> {
+    if message.contains('\0') {
+        return Err(git2::Error::from_str("a commit message cannot hold a NUL byte"));
+    }
     repo.odb()?.write(ObjectType::Commit, &commit_bytes(tree, parents, sig, message))
 }
 
@@ -89,5 +93,6 @@ mod tests {
             assert_eq!(commit.parent_ids().collect::<Vec<_>>(), ids);
             parent = Some(id);
         }
+        assert!(write_commit(&repo, tree.id(), &[], &Signature::now("a", "a@b").unwrap(), "a\0b").is_err());
     }
 }

@@ -77,7 +77,8 @@ pub fn validate(services: &Services, code: &ProcedureCode, markdown: &str) -> Ap
 
 pub fn require_text(value: &str, code: &'static str, message: &'static str) -> AppResult<String> {
     let trimmed = value.trim();
-    if trimmed.is_empty() || trimmed.chars().count() > 4000 {
+    // A NUL byte would end the text early wherever it is stored as a C string (git's messages).
+    if trimmed.is_empty() || trimmed.chars().count() > 4000 || trimmed.contains('\0') {
         return Err(AppError::unprocessable(code, message));
     }
     Ok(trimmed.to_owned())
