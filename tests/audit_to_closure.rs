@@ -43,6 +43,13 @@ async fn a_finding_leads_to_a_revision_and_a_closed_nonconformity() {
     let (_tree, _data, started) = setup();
     let c = Client { app: service(&started).await };
 
+    // A scope names fields the QMS has.
+    let mut unknown = plan("dgvct", None);
+    unknown["scope"]["fields"] = json!(["HTI", "KHONG-CO"]);
+    let (status, err) = c.call("thuky", "POST", "/api/v1/audits", Some(unknown)).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_field")));
+    assert!(err["error"]["message"].as_str().unwrap().contains("KHONG-CO"));
+
     // Independence: nobody audits their own field, unless the reason is recorded.
     let (status, err) = c.call("thuky", "POST", "/api/v1/audits", Some(plan("dgvhti", None))).await;
     assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("auditor_not_independent")));

@@ -22,12 +22,12 @@ pub struct Reference {
 
 impl Reference {
     /// The reference of fields and legal bases already checked (as the index holds them).
-    pub fn of(fields: &[Field], legal_bases: &[LegalBasis]) -> Self {
+    pub fn of(fields: Vec<Field>, legal_bases: Vec<LegalBasis>) -> Self {
         Reference {
             field_codes: fields.iter().map(|f| f.code.clone()).collect(),
             legal_keys: legal_bases.iter().map(|l| l.key.clone()).collect(),
-            fields: fields.to_vec(),
-            legal_bases: legal_bases.to_vec(),
+            fields,
+            legal_bases,
             problems: vec![],
         }
     }

@@ -29,6 +29,7 @@ pub fn fields(services: &Services) -> AppResult<Vec<FieldCount>> {
     }
     let counts = services.index.field_counts()?;
     let counted = snapshot
+        .data
         .fields
         .iter()
         .map(|f| FieldCount { field: f.clone(), procedures: counts.get(&f.code).copied().unwrap_or(0) })
@@ -38,7 +39,7 @@ pub fn fields(services: &Services) -> AppResult<Vec<FieldCount>> {
 
 /// The external documents, cached like the fields.
 pub fn legal_bases(services: &Services) -> AppResult<Vec<crate::domain::legal_basis::LegalBasis>> {
-    Ok(reference(services)?.legal_bases.as_ref().clone())
+    Ok(reference(services)?.data.legal_bases.clone())
 }
 
 /// Fields and legal bases as of the current head, shared rather than copied (for hot pages).
@@ -53,15 +54,11 @@ pub fn reference(services: &Services) -> AppResult<super::ReferenceSnapshot> {
         return Ok(snapshot.clone());
     }
     let version = services.index.meta(REFERENCE_VERSION)?;
-    let (fields, legal_bases, rules) = match cached.as_ref().filter(|s| s.version == version) {
-        Some(kept) => (kept.fields.clone(), kept.legal_bases.clone(), kept.rules.clone()),
-        None => {
-            let (fields, legal_bases) = (services.index.field_list()?, services.index.legal_bases()?);
-            let rules = Arc::new(Reference::of(&fields, &legal_bases));
-            (Arc::new(fields), Arc::new(legal_bases), rules)
-        }
+    let data = match cached.as_ref().filter(|s| s.version == version) {
+        Some(kept) => kept.data.clone(),
+        None => Arc::new(Reference::of(services.index.field_list()?, services.index.legal_bases()?)),
     };
-    let snapshot = super::ReferenceSnapshot { head, version, fields, legal_bases, rules, counts: Default::default() };
+    let snapshot = super::ReferenceSnapshot { head, version, data, counts: Default::default() };
     *cached = Some(snapshot.clone());
     Ok(snapshot)
 }

@@ -34,10 +34,8 @@ pub struct ReferenceSnapshot {
     pub head: String,
     /// `REFERENCE_VERSION` when the fields and legal bases were read.
     pub version: Option<String>,
-    pub fields: Arc<Vec<crate::domain::field::Field>>,
-    pub legal_bases: Arc<Vec<crate::domain::legal_basis::LegalBasis>>,
-    /// The same, as the rules of `qms check` look them up.
-    pub rules: Arc<crate::check::Reference>,
+    /// The fields and legal bases, with the sets of their codes that drafts are checked against.
+    pub data: Arc<crate::check::Reference>,
     pub counts: Arc<std::sync::OnceLock<Vec<ports::FieldCount>>>,
 }
 

@@ -32,13 +32,13 @@ impl ProcedureReading {
     /// The name of the procedure's field in `lang` (its code if the field is unknown).
     pub fn field_name(&self, lang: &str) -> &str {
         let code = &self.view.procedure.field;
-        self.reference.fields.iter().find(|f| f.code == *code).map_or(code.as_str(), |f| f.name(lang))
+        self.reference.data.fields.iter().find(|f| f.code == *code).map_or(code.as_str(), |f| f.name(lang))
     }
 
     /// The superseded legal bases this revision cites.
     pub fn flagged(&self) -> Vec<String> {
         let superseded = |key: &String| {
-            self.reference.legal_bases.iter().any(|l| l.key == *key && l.status == LegalStatus::Superseded)
+            self.reference.data.legal_bases.iter().any(|l| l.key == *key && l.status == LegalStatus::Superseded)
         };
         self.view.document.front.legal_basis.iter().filter(|k| superseded(k)).cloned().collect()
     }

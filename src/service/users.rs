@@ -52,8 +52,8 @@ fn visible(u: &UserRecord) -> Visible<'_> {
 }
 
 fn check_fields(services: &Services, fields: &[String]) -> AppResult<()> {
-    let known = crate::service::catalog::reference(services)?.fields;
-    match fields.iter().find(|f| !known.iter().any(|k| k.code == **f)) {
+    let reference = crate::service::catalog::reference(services)?;
+    match fields.iter().find(|f| !reference.data.field_codes.contains(*f)) {
         Some(unknown) => Err(AppError::unprocessable("unknown_field", format!("Lĩnh vực {unknown} không tồn tại."))),
         None => Ok(()),
     }

@@ -36,7 +36,7 @@ fn lay_out(out: &mut Vec<u8>, tree: Oid, parents: &[Oid], sig: &Signature, messa
 }
 
 /// The bytes of a commit object with the same person as author and committer.
-pub fn commit_bytes(tree: Oid, parents: &[Oid], sig: &Signature, message: &str) -> Vec<u8> {
+fn commit_bytes(tree: Oid, parents: &[Oid], sig: &Signature, message: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(256 + message.len());
     // Writing into a Vec cannot fail.
     let _ = lay_out(&mut out, tree, parents, sig, message);

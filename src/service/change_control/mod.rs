@@ -55,7 +55,7 @@ pub fn code_of(cr: &ChangeRequestRecord) -> AppResult<ProcedureCode> {
 /// Every rule of `qms check` that `markdown` breaks as the file of procedure `code`.
 pub fn problems(services: &Services, code: &ProcedureCode, markdown: &str) -> AppResult<Vec<Problem>> {
     let file = SourceFile { path: code.path().into(), text: markdown.to_owned() };
-    Ok(check_document(&file, &catalog::reference(services)?.rules).1)
+    Ok(check_document(&file, &catalog::reference(services)?.data).1)
 }
 
 /// 422 `invalid_document` listing every problem, or nothing.

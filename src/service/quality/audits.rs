@@ -87,9 +87,8 @@ pub fn plan(services: &Services, actor: &Actor, new: NewAudit) -> AppResult<Audi
     if new.fields.is_empty() && new.procedures.is_empty() {
         return Err(AppError::unprocessable("missing_scope", "Cần phạm vi đánh giá: lĩnh vực hoặc quy trình."));
     }
-    let known_fields: Vec<String> =
-        crate::service::catalog::reference(services)?.fields.iter().map(|f| f.code.clone()).collect();
-    if let Some(bad) = new.fields.iter().find(|f| !known_fields.contains(f)) {
+    let reference = crate::service::catalog::reference(services)?;
+    if let Some(bad) = new.fields.iter().find(|f| !reference.data.field_codes.contains(*f)) {
         return Err(AppError::unprocessable("unknown_field", format!("Lĩnh vực {bad} không tồn tại.")));
     }
     let procedures = super::nonconformities::known_procedures(services, &new.procedures)?;
