@@ -2,16 +2,18 @@
 //!
 //! A tantivy commit writes and syncs a segment and reloads the reader: most of the time a publish
 //! took. Here a change is queued and returns at once; this thread applies the queued changes to
-//! the writer and commits them, several in one commit when they arrive together. Whoever searches
-//! or counts waits for every change queued before it, so a search started after a publish still
-//! finds it. Each
-//! commit records a marker (the store commit it reflects), and start-up re-indexes whatever was
-//! published after the last marker, so a crash between a publish and its search commit loses
-//! nothing.
+//! the writer and commits them. It waits for a quiet moment first (`QUIET`, at most `LATEST`), so
+//! a burst of publishes makes one commit and one segment, not one each: every commit syncs files,
+//! resolves deletions against every segment and feeds the merges, work that runs beside the
+//! next publish and grows with the index. Whoever searches or counts does not wait for the quiet
+//! moment: it asks for the commit at once and waits for every change queued before it, so a
+//! search started after a publish still finds it. Each commit records a marker (the store commit
+//! it reflects), and start-up re-indexes whatever was published after the last marker, so a crash
+//! between a publish and its search commit loses nothing.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter};
@@ -21,6 +23,10 @@ use crate::service::ports::PortResult;
 
 /// How long a search waits for a pending commit before it reports a failure.
 const PATIENCE: Duration = Duration::from_secs(60);
+/// How long the queue must stay still before its changes are committed, unless someone waits.
+const QUIET: Duration = Duration::from_millis(100);
+/// The longest a queued change waits for a quiet moment.
+const LATEST: Duration = Duration::from_secs(1);
 
 type Change = Box<dyn FnOnce(&mut IndexWriter) -> tantivy::Result<()> + Send>;
 
@@ -30,6 +36,11 @@ struct Progress {
     queue: Vec<Change>,
     requested: u64,
     committed: u64,
+    /// When the oldest and the newest change not committed yet were queued.
+    first_queued: Option<Instant>,
+    last_queued: Option<Instant>,
+    /// Searches and counts waiting for a commit: they do not wait for a quiet moment.
+    waiting: usize,
     marker: Option<String>,
     failure: Option<String>,
     stop: bool,
@@ -63,6 +74,8 @@ impl Shared {
                 if p.requested == p.committed {
                     return;
                 }
+                p = self.quiet_moment(p);
+                (p.first_queued, p.last_queued) = (None, None);
                 (p.requested, p.marker.clone(), std::mem::take(&mut p.queue))
             };
             let result = self.commit(queue, marker);
@@ -70,6 +83,22 @@ impl Shared {
             p.committed = target;
             p.failure = result.err();
             self.changed.notify_all();
+        }
+    }
+
+    /// Waits until the queue has been still for `QUIET`, its oldest change has waited `LATEST`,
+    /// someone waits for the commit or the index is closing.
+    fn quiet_moment<'a>(&self, mut p: MutexGuard<'a, Progress>) -> MutexGuard<'a, Progress> {
+        loop {
+            let now = Instant::now();
+            let deadline = match (p.first_queued, p.last_queued) {
+                (Some(first), Some(last)) => (last + QUIET).min(first + LATEST),
+                _ => now,
+            };
+            if p.waiting > 0 || p.stop || deadline <= now {
+                return p;
+            }
+            p = self.changed.wait_timeout(p, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
         }
     }
 
@@ -146,6 +175,9 @@ impl Committer {
         let mut p = self.shared.progress();
         p.queue.push(Box::new(change));
         p.requested += 1;
+        let now = Instant::now();
+        p.first_queued.get_or_insert(now);
+        p.last_queued = Some(now);
         if let Some(marker) = marker {
             p.marker = Some(marker.to_owned());
         }
@@ -165,10 +197,16 @@ impl Committer {
     pub fn wait_until_committed(&self) -> PortResult<()> {
         let mut p = self.shared.progress();
         let target = p.requested;
-        while p.committed < target {
-            let (next, timeout) = self.shared.changed.wait_timeout(p, PATIENCE).unwrap_or_else(|e| e.into_inner());
-            p = next;
-            if timeout.timed_out() && p.committed < target {
+        if p.committed < target {
+            p.waiting += 1;
+            self.shared.changed.notify_all();
+            let deadline = Instant::now() + PATIENCE;
+            while p.committed < target && Instant::now() < deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                p = self.shared.changed.wait_timeout(p, left).unwrap_or_else(|e| e.into_inner()).0;
+            }
+            p.waiting -= 1;
+            if p.committed < target {
                 return Err(failure("the search index did not commit in time"));
             }
         }

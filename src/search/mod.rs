@@ -258,6 +258,25 @@ mod tests {
     }
 
     #[test]
+    fn a_burst_of_publishes_makes_one_commit_and_a_search_still_sees_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = TantivySearch::open(dir.path()).unwrap();
+        for i in 0..10 {
+            let code = format!("QT-HT-{i:02}");
+            index.upsert(&[doc(&code, "Đăng ký khai sinh", "khai sinh")], Some(&format!("commit-{i}"))).unwrap();
+        }
+        index.flush().unwrap();
+        let segments = index.index.searchable_segment_ids().unwrap();
+        assert_eq!(segments.len(), 1, "ten changes queued together, one commit: {segments:?}");
+        assert_eq!(index.marker().unwrap().as_deref(), Some("commit-9"));
+        // A search asks for the commit at once rather than waiting for a quiet moment.
+        index.upsert(&[doc("QT-DD-05", "Hòa giải", "hòa giải")], Some("commit-10")).unwrap();
+        assert_eq!(codes(&index, "hoa giai"), ["QT-DD-05"]);
+        assert_eq!(index.count().unwrap(), 11);
+        assert_eq!(index.marker().unwrap().as_deref(), Some("commit-10"));
+    }
+
+    #[test]
     fn obsolete_procedures_only_on_request() {
         let dir = tempfile::tempdir().unwrap();
         let index = TantivySearch::open(dir.path()).unwrap();
