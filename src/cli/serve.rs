@@ -7,6 +7,12 @@ use actix_web::HttpServer;
 use crate::app::{self, Startup};
 use crate::config::Settings;
 
+/// Threads each HTTP worker may start for blocking work (database, git, password hashing). Work
+/// past this waits in a queue, as it would for one of the few database connections anyway. The
+/// default (hundreds) let a burst of requests start a thread each, every one with its own stack
+/// and allocator heap, and let a burst of sign-ins hash that many passwords at once, 19 MB each.
+const BLOCKING_THREADS_PER_WORKER: usize = 4;
+
 pub fn run(settings: Settings) -> ExitCode {
     let listen = settings.listen.clone();
     let workers = settings.workers;
@@ -52,7 +58,8 @@ pub fn run(settings: Settings) -> ExitCode {
         }
     }
     let factory_state = state.clone();
-    let mut server = HttpServer::new(move || app::build(factory_state.clone()));
+    let mut server = HttpServer::new(move || app::build(factory_state.clone()))
+        .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER);
     if let Some(n) = workers {
         server = server.workers(n.max(1));
     }
