@@ -24,9 +24,10 @@ use crate::service::ports::PortResult;
 /// How long a search waits for a pending commit before it reports a failure.
 const PATIENCE: Duration = Duration::from_secs(60);
 /// How long the queue must stay still before its changes are committed, unless someone waits.
-const QUIET: Duration = Duration::from_millis(100);
+/// Longer in unit tests, so a test of batching does not depend on how busy the machine is.
+const QUIET: Duration = if cfg!(test) { Duration::from_secs(5) } else { Duration::from_millis(100) };
 /// The longest a queued change waits for a quiet moment.
-const LATEST: Duration = Duration::from_secs(1);
+const LATEST: Duration = if cfg!(test) { Duration::from_secs(10) } else { Duration::from_secs(1) };
 
 type Change = Box<dyn FnOnce(&mut IndexWriter) -> tantivy::Result<()> + Send>;
 
