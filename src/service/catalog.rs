@@ -63,6 +63,16 @@ pub fn reference(services: &Services) -> AppResult<super::ReferenceSnapshot> {
     Ok(snapshot)
 }
 
+/// 422 `unknown_field` for the first of `fields` that is not a field of the QMS (an account's or
+/// an audit's scope).
+pub fn require_known_fields(services: &Services, fields: &[String]) -> AppResult<()> {
+    let reference = reference(services)?;
+    match fields.iter().find(|f| !reference.data.field_codes.contains(*f)) {
+        Some(unknown) => Err(AppError::unprocessable("unknown_field", format!("Lĩnh vực {unknown} không tồn tại."))),
+        None => Ok(()),
+    }
+}
+
 /// A page of procedures and the total matching the filter.
 pub fn procedures(services: &Services, filter: &ProcedureFilter) -> AppResult<(Vec<ProcedureRecord>, i64)> {
     Ok(services.index.procedures(filter)?)

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::Services;
 use super::auth::hash_password;
 use super::ports::UserRecord;
+use super::{Services, catalog};
 use crate::domain::event::NewEvent;
 use crate::domain::password::{policy_problem, username_problem};
 use crate::domain::{Action, Actor, Resource, Role, authorize};
@@ -51,14 +51,6 @@ fn visible(u: &UserRecord) -> Visible<'_> {
     }
 }
 
-fn check_fields(services: &Services, fields: &[String]) -> AppResult<()> {
-    let reference = crate::service::catalog::reference(services)?;
-    match fields.iter().find(|f| !reference.data.field_codes.contains(*f)) {
-        Some(unknown) => Err(AppError::unprocessable("unknown_field", format!("Lĩnh vực {unknown} không tồn tại."))),
-        None => Ok(()),
-    }
-}
-
 fn check_display_name(name: &str) -> AppResult<()> {
     let n = name.trim().chars().count();
     if n == 0 || n > 100 {
@@ -99,7 +91,7 @@ pub fn create(services: &Services, by: Operator<'_>, new: NewUser) -> AppResult<
     if let Some(problem) = policy_problem(&new.username, &new.password) {
         return Err(AppError::unprocessable("weak_password", problem));
     }
-    check_fields(services, &new.fields)?;
+    catalog::require_known_fields(services, &new.fields)?;
     insert(services, by.name(), new)
 }
 
@@ -151,7 +143,7 @@ pub fn update(services: &Services, by: Operator<'_>, username: &str, change: Use
         after.roles = roles;
     }
     if let Some(fields) = change.fields {
-        check_fields(services, &fields)?;
+        catalog::require_known_fields(services, &fields)?;
         after.fields = fields;
     }
     if let Some(active) = change.active {

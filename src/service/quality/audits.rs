@@ -87,10 +87,7 @@ pub fn plan(services: &Services, actor: &Actor, new: NewAudit) -> AppResult<Audi
     if new.fields.is_empty() && new.procedures.is_empty() {
         return Err(AppError::unprocessable("missing_scope", "Cần phạm vi đánh giá: lĩnh vực hoặc quy trình."));
     }
-    let reference = crate::service::catalog::reference(services)?;
-    if let Some(bad) = new.fields.iter().find(|f| !reference.data.field_codes.contains(*f)) {
-        return Err(AppError::unprocessable("unknown_field", format!("Lĩnh vực {bad} không tồn tại.")));
-    }
+    catalog::require_known_fields(services, &new.fields)?;
     let procedures = super::nonconformities::known_procedures(services, &new.procedures)?;
     let mut team = vec![new.lead_auditor.clone()];
     team.extend(new.auditors.iter().filter(|a| **a != new.lead_auditor).cloned());
