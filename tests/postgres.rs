@@ -71,6 +71,10 @@ async fn the_service_runs_on_postgresql_and_rebuilds_from_git() {
     assert_eq!(before.len(), 4);
     drop(app);
     drop(started);
+    // The publish moved the reconcile marker past its commit: a restart reads no commit again.
+    let restarted = start(config());
+    assert_eq!(restarted.reconciled.commits_read, 0);
+    drop(restarted);
 
     // Lose every table, as after a failed restore: the index comes back from git.
     let mut conn = PgConnection::establish(&url).unwrap();

@@ -15,8 +15,8 @@ use crate::domain::event::NewEvent;
 use crate::domain::field::Field;
 use crate::domain::legal_basis::LegalBasis;
 use crate::service::ports::{
-    Index, IndexedCommit, PeriodicReview, PortResult, ProcedureFilter, ProcedureRecord, Publication, REFERENCE_VERSION,
-    RevisionRecord,
+    Index, IndexedCommit, PeriodicReview, PortError, PortResult, ProcedureFilter, ProcedureRecord, Publication,
+    REFERENCE_VERSION, RevisionRecord,
 };
 
 fn filtered<'a>(f: &'a ProcedureFilter) -> procedures::BoxedQuery<'a, <DbConn as Connection>::Backend> {
@@ -60,6 +60,22 @@ impl Index for Db {
 
     fn set_meta(&self, key: &str, value: &str) -> PortResult<()> {
         self.write(|c| write_meta(c, key, value))
+    }
+
+    fn advance_meta(&self, key: &str, from: Option<&str>, to: &str) -> PortResult<bool> {
+        let moved = self.write(|c| match from {
+            Some(from) => {
+                diesel::update(meta::table.find(key).filter(meta::value.eq(from))).set(meta::value.eq(to)).execute(c)
+            }
+            None if read_meta(c, key)?.is_some() => Ok(0),
+            None => diesel::insert_into(meta::table).values((meta::key.eq(key), meta::value.eq(to))).execute(c),
+        });
+        match moved {
+            Ok(rows) => Ok(rows == 1),
+            // Another process set the key first (PostgreSQL runs the two transactions side by side).
+            Err(PortError::Conflict(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     fn replace_reference(&self, fields: &[Field], legal: &[LegalBasis]) -> PortResult<()> {

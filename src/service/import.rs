@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::Services;
 use super::ports::{CommitRequest, Signature};
-use super::reconcile::index_commit;
+use super::reconcile::{index_commit, indexed_on_top};
 use super::trailers as t;
 use crate::check::reference::{FIELDS_FILE, LEGAL_BASES_FILE};
 use crate::check::{Problem, check_tree};
@@ -99,11 +99,9 @@ fn commit_and_index(
     event: Option<&NewEvent>,
     when: Option<i64>,
 ) -> AppResult<()> {
-    let request =
-        CommitRequest { when, ..CommitRequest::published(services.store.head()?, files, message, system_signature()) };
+    let head = services.store.head()?;
+    let request = CommitRequest { when, ..CommitRequest::published(head.clone(), files, message, system_signature()) };
     let stored = services.store.commit(&request)?;
     index_commit(services, &stored, event)?;
-    // Keep the reconcile marker current so a restart does not re-read what was just indexed.
-    services.index.set_meta("reconciled_head", &stored.commit)?;
-    Ok(())
+    indexed_on_top(services, head.as_deref(), &stored.commit)
 }

@@ -5,7 +5,7 @@
 use super::Services;
 use super::change_control::signature;
 use super::ports::{CommitRequest, PortError};
-use super::reconcile::index_commit;
+use super::reconcile::{index_commit, indexed_on_top};
 use super::trailers as t;
 use crate::check::reference::LEGAL_BASES_FILE;
 use crate::domain::event::NewEvent;
@@ -27,13 +27,18 @@ fn commit(services: &Services, actor: &Actor, list: &[LegalBasis], subject: &str
     let head = services.store.head()?;
     let message =
         t::message(subject, "", &[(t::CHANGE, "reference-data".into()), (t::PUBLISHED_BY, actor.display_name.clone())]);
-    let request =
-        CommitRequest::published(head, vec![(LEGAL_BASES_FILE.into(), to_yaml(list))], message, signature(actor));
+    let request = CommitRequest::published(
+        head.clone(),
+        vec![(LEGAL_BASES_FILE.into(), to_yaml(list))],
+        message,
+        signature(actor),
+    );
     let stored = services.store.commit(&request).map_err(|e| match e {
         PortError::Conflict(_) => AppError::conflict("stale_revision", "Kho tài liệu vừa thay đổi; hãy thử lại."),
         other => other.into(),
     })?;
     index_commit(services, &stored, None)?;
+    indexed_on_top(services, head.as_deref(), &stored.commit)?;
     services.events.append_event(&event)?;
     Ok(())
 }

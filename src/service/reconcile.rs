@@ -39,6 +39,17 @@ pub fn reconcile(services: &Services) -> AppResult<Reconciled> {
     Ok(Reconciled { commits_read: commits.len() })
 }
 
+/// Moves the reconcile marker from `parent` to `commit`, which was just made on top of it and
+/// indexed, so the next start does not read it again: without this every start re-read every
+/// commit published since the start before, and rebuilt the whole search index because of it
+/// (minutes at 100,000 procedures). The marker moves only if it stood at `parent`: otherwise a
+/// commit before this one may not be indexed yet (a publish interrupted in another process),
+/// and the next start reads on from where the marker stands, as before.
+pub fn indexed_on_top(services: &Services, parent: Option<&str>, commit: &str) -> AppResult<()> {
+    services.index.advance_meta(RECONCILED_HEAD, parent, commit)?;
+    Ok(())
+}
+
 /// Records what one commit of the published branch changed: reference data or a revision, with
 /// `event` (none when rebuilding the index from git).
 pub fn index_commit(services: &Services, commit: &StoredCommit, event: Option<&NewEvent>) -> AppResult<()> {

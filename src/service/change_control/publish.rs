@@ -14,7 +14,7 @@ use crate::domain::{Action, Actor, ProcedureStatus, Resource, authorize};
 use crate::error::{AppError, AppResult};
 use crate::markdown::set_front_matter_values;
 use crate::service::ports::{ChangeRequestRecord, CommitRequest, PortError, SignoffKind};
-use crate::service::reconcile::index_commit;
+use crate::service::reconcile::{index_commit, indexed_on_top};
 use crate::service::trailers as t;
 use crate::service::{Services, catalog};
 
@@ -122,7 +122,7 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
         ],
     );
     let request =
-        CommitRequest { files, deletions, ..CommitRequest::published(head, vec![], message, signature(actor)) };
+        CommitRequest { files, deletions, ..CommitRequest::published(head.clone(), vec![], message, signature(actor)) };
     crate::fault::point("publish.before_git");
     let stored = services.store.commit(&request).map_err(|e| match e {
         PortError::Conflict(_) => {
@@ -134,6 +134,7 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
     let event = NewEvent::now(&actor.username, "procedure.publish", "procedure", code.as_str())
         .detail(format!("change request {}; revision {new_revision}; commit {}", cr.id, stored.commit));
     index_commit(services, &stored, Some(&event))?;
+    indexed_on_top(services, head.as_deref(), &stored.commit)?;
     crate::service::search::reindex(services, &[code.as_str()])?;
     match cr.kind {
         ChangeKind::Retire => catalog::current(services, code.as_str()),
