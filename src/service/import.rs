@@ -103,5 +103,6 @@ fn commit_and_index(
     let request = CommitRequest { when, ..CommitRequest::published(head.clone(), files, message, system_signature()) };
     let stored = services.store.commit(&request)?;
     index_commit(services, &stored, event)?;
-    indexed_on_top(services, head.as_deref(), &stored.commit)
+    indexed_on_top(services, head.as_deref(), &stored.commit);
+    Ok(())
 }

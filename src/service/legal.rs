@@ -38,7 +38,7 @@ fn commit(services: &Services, actor: &Actor, list: &[LegalBasis], subject: &str
         other => other.into(),
     })?;
     index_commit(services, &stored, None)?;
-    indexed_on_top(services, head.as_deref(), &stored.commit)?;
+    indexed_on_top(services, head.as_deref(), &stored.commit);
     services.events.append_event(&event)?;
     Ok(())
 }

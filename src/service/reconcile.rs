@@ -44,10 +44,13 @@ pub fn reconcile(services: &Services) -> AppResult<Reconciled> {
 /// commit published since the start before, and rebuilt the whole search index because of it
 /// (minutes at 100,000 procedures). The marker moves only if it stood at `parent`: otherwise a
 /// commit before this one may not be indexed yet (a publish interrupted in another process),
-/// and the next start reads on from where the marker stands, as before.
-pub fn indexed_on_top(services: &Services, parent: Option<&str>, commit: &str) -> AppResult<()> {
-    services.index.advance_meta(RECONCILED_HEAD, parent, commit)?;
-    Ok(())
+/// and the next start reads on from where the marker stands, as before. The commit is published
+/// and indexed either way, so a database failure here is logged, not reported to the caller: the
+/// marker left behind only makes the next start read the commit again, which changes nothing.
+pub fn indexed_on_top(services: &Services, parent: Option<&str>, commit: &str) {
+    if let Err(e) = services.index.advance_meta(RECONCILED_HEAD, parent, commit) {
+        log::warn!("the reconcile marker stays before {commit}: {e}");
+    }
 }
 
 /// Records what one commit of the published branch changed: reference data or a revision, with

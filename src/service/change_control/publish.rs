@@ -134,7 +134,7 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
     let event = NewEvent::now(&actor.username, "procedure.publish", "procedure", code.as_str())
         .detail(format!("change request {}; revision {new_revision}; commit {}", cr.id, stored.commit));
     index_commit(services, &stored, Some(&event))?;
-    indexed_on_top(services, head.as_deref(), &stored.commit)?;
+    indexed_on_top(services, head.as_deref(), &stored.commit);
     crate::service::search::reindex(services, &[code.as_str()])?;
     match cr.kind {
         ChangeKind::Retire => catalog::current(services, code.as_str()),

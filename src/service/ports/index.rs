@@ -69,7 +69,7 @@ pub const REFERENCE_VERSION: &str = "reference_version";
 pub trait Index: Send + Sync {
     fn meta(&self, key: &str) -> PortResult<Option<String>>;
     fn set_meta(&self, key: &str, value: &str) -> PortResult<()>;
-    /// Sets `key` to `to` only if it holds `from` (is absent, for `None`), in one statement;
+    /// Sets `key` to `to` only if it holds `from` (is absent, for `None`), in one transaction;
     /// whether it did.
     fn advance_meta(&self, key: &str, from: Option<&str>, to: &str) -> PortResult<bool>;
     /// Replaces the fields and legal bases with the given lists, and counts one more
