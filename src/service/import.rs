@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::Services;
 use super::ports::{CommitRequest, Signature};
-use super::reconcile::{index_commit, indexed_on_top};
+use super::reconcile::index_new_commit;
 use super::trailers as t;
 use crate::check::reference::{FIELDS_FILE, LEGAL_BASES_FILE};
 use crate::check::{Problem, check_tree};
@@ -102,7 +102,5 @@ fn commit_and_index(
     let head = services.store.head()?;
     let request = CommitRequest { when, ..CommitRequest::published(head.clone(), files, message, system_signature()) };
     let stored = services.store.commit(&request)?;
-    index_commit(services, &stored, event)?;
-    indexed_on_top(services, head.as_deref(), &stored.commit);
-    Ok(())
+    index_new_commit(services, head.as_deref(), &stored, event)
 }

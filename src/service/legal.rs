@@ -5,7 +5,7 @@
 use super::Services;
 use super::change_control::signature;
 use super::ports::{CommitRequest, PortError};
-use super::reconcile::{index_commit, indexed_on_top};
+use super::reconcile::index_new_commit;
 use super::trailers as t;
 use crate::check::reference::LEGAL_BASES_FILE;
 use crate::domain::event::NewEvent;
@@ -37,8 +37,7 @@ fn commit(services: &Services, actor: &Actor, list: &[LegalBasis], subject: &str
         PortError::Conflict(_) => AppError::conflict("stale_revision", "Kho tài liệu vừa thay đổi; hãy thử lại."),
         other => other.into(),
     })?;
-    index_commit(services, &stored, None)?;
-    indexed_on_top(services, head.as_deref(), &stored.commit);
+    index_new_commit(services, head.as_deref(), &stored, None)?;
     services.events.append_event(&event)?;
     Ok(())
 }

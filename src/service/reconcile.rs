@@ -39,6 +39,19 @@ pub fn reconcile(services: &Services) -> AppResult<Reconciled> {
     Ok(Reconciled { commits_read: commits.len() })
 }
 
+/// Indexes `commit`, which this process just made on top of `parent` on the published branch, and
+/// moves the reconcile marker from `parent` to it, so the next start does not read it again.
+pub fn index_new_commit(
+    services: &Services,
+    parent: Option<&str>,
+    commit: &StoredCommit,
+    event: Option<&NewEvent>,
+) -> AppResult<()> {
+    index_commit(services, commit, event)?;
+    move_marker(services, parent, &commit.commit);
+    Ok(())
+}
+
 /// Moves the reconcile marker from `parent` to `commit`, which was just made on top of it and
 /// indexed, so the next start does not read it again: without this every start re-read every
 /// commit published since the start before, and rebuilt the whole search index because of it
@@ -47,7 +60,7 @@ pub fn reconcile(services: &Services) -> AppResult<Reconciled> {
 /// and the next start reads on from where the marker stands, as before. The commit is published
 /// and indexed either way, so a database failure here is logged, not reported to the caller: the
 /// marker left behind only makes the next start read the commit again, which changes nothing.
-pub fn indexed_on_top(services: &Services, parent: Option<&str>, commit: &str) {
+fn move_marker(services: &Services, parent: Option<&str>, commit: &str) {
     if let Err(e) = services.index.advance_meta(RECONCILED_HEAD, parent, commit) {
         log::warn!("the reconcile marker stays before {commit}: {e}");
     }
@@ -55,7 +68,7 @@ pub fn indexed_on_top(services: &Services, parent: Option<&str>, commit: &str) {
 
 /// Records what one commit of the published branch changed: reference data or a revision, with
 /// `event` (none when rebuilding the index from git).
-pub fn index_commit(services: &Services, commit: &StoredCommit, event: Option<&NewEvent>) -> AppResult<()> {
+fn index_commit(services: &Services, commit: &StoredCommit, event: Option<&NewEvent>) -> AppResult<()> {
     if commit.trailer(t::CHANGE) == Some("reference-data") {
         let (fields, _) = services.store.read_file(&commit.commit, FIELDS_FILE)?;
         let (legal, _) = services.store.read_file(&commit.commit, LEGAL_BASES_FILE)?;

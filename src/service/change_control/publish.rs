@@ -14,7 +14,7 @@ use crate::domain::{Action, Actor, ProcedureStatus, Resource, authorize};
 use crate::error::{AppError, AppResult};
 use crate::markdown::set_front_matter_values;
 use crate::service::ports::{ChangeRequestRecord, CommitRequest, PortError, SignoffKind};
-use crate::service::reconcile::{index_commit, indexed_on_top};
+use crate::service::reconcile::index_new_commit;
 use crate::service::trailers as t;
 use crate::service::{Services, catalog};
 
@@ -133,8 +133,7 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
     crate::fault::point("publish.after_git");
     let event = NewEvent::now(&actor.username, "procedure.publish", "procedure", code.as_str())
         .detail(format!("change request {}; revision {new_revision}; commit {}", cr.id, stored.commit));
-    index_commit(services, &stored, Some(&event))?;
-    indexed_on_top(services, head.as_deref(), &stored.commit);
+    index_new_commit(services, head.as_deref(), &stored, Some(&event))?;
     crate::service::search::reindex(services, &[code.as_str()])?;
     match cr.kind {
         ChangeKind::Retire => catalog::current(services, code.as_str()),
