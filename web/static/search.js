@@ -9,8 +9,11 @@ document.addEventListener("DOMContentLoaded", () => {
   let timer = null;
   let latest = 0;
 
-  const render = (items) => {
+  // The query the shown results answer is kept on the container, so a reader (or a test) can tell
+  // an answer to what was typed last from one to a few letters before it.
+  const render = (q, items) => {
     results.replaceChildren();
+    results.dataset.query = q;
     if (items.length === 0) {
       const p = document.createElement("p");
       p.className = "empty";
@@ -43,15 +46,25 @@ document.addEventListener("DOMContentLoaded", () => {
   const run = async () => {
     const q = input.value.trim();
     const ticket = ++latest;
-    if (q.length < 2) return;
+    if (q.length < 2) {
+      results.removeAttribute("aria-busy");
+      return;
+    }
     const params = new URLSearchParams({ q, limit: "30" });
     if (field.value) params.set("field", field.value);
+    results.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(`${form.dataset.api}?${params}`, { headers: { Accept: "application/json" } });
-      if (response.ok && ticket === latest) render((await response.json()).items);
+      if (!response.ok) return;
+      const items = (await response.json()).items;
+      // An answer to an earlier query that arrives late must not replace the latest one.
+      if (ticket !== latest) return;
+      render(q, items);
       history.replaceState(null, "", `/search?${new URLSearchParams({ q, field: field.value })}`);
     } catch (_) {
       // Keep the results shown; submitting the form still works.
+    } finally {
+      if (ticket === latest) results.removeAttribute("aria-busy");
     }
   };
 
