@@ -25,6 +25,14 @@ fn revised(original: &str, sentence: &str) -> String {
 
 /// Opens a revision of QT-HTI-01 and takes it to `approved`; its id.
 async fn approved_change<S: TestApp<B>, B: actix_web::body::MessageBody>(c: &Client<S>, sentence: &str) -> i64 {
+    approved_edit(c, |markdown| revised(markdown, sentence)).await
+}
+
+/// Opens a revision of QT-HTI-01, edits its Markdown with `edit` and takes it to `approved`; its id.
+async fn approved_edit<S: TestApp<B>, B: actix_web::body::MessageBody>(
+    c: &Client<S>,
+    edit: impl FnOnce(&str) -> String,
+) -> i64 {
     let (status, cr) = c
         .call(
             "thuky",
@@ -35,7 +43,7 @@ async fn approved_change<S: TestApp<B>, B: actix_web::body::MessageBody>(c: &Cli
         .await;
     assert_eq!(status, StatusCode::CREATED, "{cr}");
     let id = cr["id"].as_i64().unwrap();
-    let markdown = revised(cr["markdown"].as_str().unwrap(), sentence);
+    let markdown = edit(cr["markdown"].as_str().unwrap());
     let (status, _) = c
         .call("thuky", "PUT", &format!("/api/v1/change-requests/{id}/content"), Some(json!({"markdown": markdown})))
         .await;
@@ -533,4 +541,35 @@ async fn the_procedure_page_shows_every_change_at_once() {
     .unwrap();
     actix_web::rt::time::sleep(qms::service::reading::ReadingCache::TTL + std::time::Duration::from_millis(300)).await;
     assert!(read().await.contains(acknowledged), "another process's change shows within the cache's time");
+}
+
+/// A revision's citations replace the ones before: dropped ones stop counting, added ones start,
+/// and a revision that keeps them keeps them all.
+#[actix_web::test]
+async fn a_revision_cites_what_its_front_matter_lists() {
+    let (_tree, _data, started) = setup();
+    let c = Client { app: service(&started).await };
+    let citing =
+        |key: &str| started.state.services.index.procedures_citing(key).unwrap().contains(&"QT-HTI-01".to_owned());
+    assert!(citing("BLDS-2015") && !citing("ND-23-2015"));
+
+    for (front, sentence) in [
+        (Some(("BLDS-2015, ", "ND-23-2015, ")), "Bỏ viện dẫn Bộ luật Dân sự, thêm Nghị định 23."),
+        (None, "Sửa câu chữ, giữ nguyên căn cứ."),
+    ] {
+        let id = approved_edit(&c, |markdown| {
+            let markdown = revised(markdown, sentence);
+            match front {
+                Some((dropped, added)) => markdown.replacen(dropped, added, 1),
+                None => markdown,
+            }
+        })
+        .await;
+        publish(&c, id).await;
+        assert!(!citing("BLDS-2015"), "the dropped citation no longer counts");
+        assert!(citing("ND-23-2015"), "the added citation counts");
+        for kept in ["LUAT-HOTICH-2014", "ND-123-2015", "QD-1462-2019-UBND-TTH"] {
+            assert!(citing(kept), "{kept} is still cited");
+        }
+    }
 }

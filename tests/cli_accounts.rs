@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, SqliteConnection};
+use diesel::{Connection, RunQueryDsl, SqliteConnection};
 
 fn qms(data: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qms"))
@@ -80,4 +80,38 @@ fn audit_log_verify_names_the_edited_row() {
     let out = qms(d, &["audit-log", "verify"], "");
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("BROKEN at event id 3"), "{}", text(&out));
+}
+
+/// The migration that drops the unique index on the events' hash rebuilds the table in SQLite: a
+/// log written before it keeps every row, its ids and its chain, and new events continue both.
+#[test]
+fn the_event_log_survives_the_rebuild_that_drops_its_hash_index() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    for name in ["anh", "binh", "chi"] {
+        assert!(qms(d, &["user", "add", name, "--name", name], "hoa-sen-2026\n").status.success());
+    }
+    // Back to the schema an earlier release left: the migration undone, its record removed.
+    let mut db = SqliteConnection::establish(d.join("qms.sqlite3").to_str().unwrap()).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite/2026-11-27-000005_events_hash_not_unique");
+    db.batch_execute(&std::fs::read_to_string(dir.join("down.sql")).unwrap()).unwrap();
+    db.batch_execute("DELETE FROM __diesel_schema_migrations WHERE version = '20261127000005'").unwrap();
+    let unique_hash = |db: &mut SqliteConnection| {
+        diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "SELECT count(*) FROM pragma_index_list('events') AS i, pragma_index_info(i.name) AS c \
+             WHERE i.\"unique\" AND c.name = 'hash'",
+        )
+        .get_result::<i64>(db)
+        .unwrap()
+    };
+    assert_eq!(unique_hash(&mut db), 1, "the earlier schema, with the unique index");
+
+    // The next start migrates the populated log.
+    assert!(qms(d, &["user", "add", "dung", "--name", "dung"], "hoa-sen-2026\n").status.success());
+    assert_eq!(unique_hash(&mut db), 0, "the index is gone");
+    let ids: Vec<i32> =
+        diesel::dsl::sql::<diesel::sql_types::Integer>("SELECT id FROM events ORDER BY id").load(&mut db).unwrap();
+    assert_eq!(ids, [1, 2, 3, 4], "every row kept with its id, the next one numbered after them");
+    let out = qms(d, &["audit-log", "verify"], "");
+    assert!(out.status.success() && text(&out).contains("4 entries verified"), "{}", text(&out));
 }

@@ -2,6 +2,8 @@
 //! it published, and the event, in the caller's transaction. Idempotent, so the reconcile step can
 //! replay any commit to complete a publish interrupted between git and the database.
 
+use std::collections::BTreeSet;
+
 use diesel::prelude::*;
 
 use super::connection::DbConn;
@@ -31,14 +33,28 @@ fn upsert_procedure(conn: &mut DbConn, p: &ProcedureRecord, cites: &[String]) ->
             diesel::update(procedures::table.find(&p.code)).set(&row).execute(conn)?;
         }
     }
-    diesel::delete(procedure_legal_bases::table.filter(procedure_legal_bases::procedure_code.eq(&p.code)))
-        .execute(conn)?;
-    for key in cites {
+    record_citations(conn, &p.code, cites)?;
+    Ok(true)
+}
+
+/// Makes the procedure's citations `cites`, touching only the rows that change: most revisions
+/// cite what the one before cited, and rewriting the rows anyway cost a publish page writes in
+/// the table and its index, wherever in them that procedure's rows happen to be.
+fn record_citations(conn: &mut DbConn, code: &str, cites: &[String]) -> QueryResult<()> {
+    let by_code = procedure_legal_bases::table.filter(procedure_legal_bases::procedure_code.eq(code));
+    let cited: BTreeSet<String> =
+        by_code.select(procedure_legal_bases::legal_key).load::<String>(conn)?.into_iter().collect();
+    let wanted: BTreeSet<&str> = cites.iter().map(String::as_str).collect();
+    let dropped: Vec<&str> = cited.iter().map(String::as_str).filter(|key| !wanted.contains(key)).collect();
+    if !dropped.is_empty() {
+        diesel::delete(by_code.filter(procedure_legal_bases::legal_key.eq_any(&dropped))).execute(conn)?;
+    }
+    for key in wanted.into_iter().filter(|key| !cited.contains(*key)) {
         diesel::insert_into(procedure_legal_bases::table)
-            .values((procedure_legal_bases::procedure_code.eq(&p.code), procedure_legal_bases::legal_key.eq(key)))
+            .values((procedure_legal_bases::procedure_code.eq(code), procedure_legal_bases::legal_key.eq(key)))
             .execute(conn)?;
     }
-    Ok(true)
+    Ok(())
 }
 
 pub fn record(
