@@ -2,6 +2,7 @@
 //! beside its baseline measured in the same run, and the ratio.
 
 mod corpus;
+mod history;
 mod measures;
 mod read_http;
 mod setup;
@@ -48,7 +49,7 @@ fn main() {
 
     // The smallest generated corpus stays open: larger ones publish in step with it.
     let mut reference = None;
-    for n in sizes {
+    for &n in &sizes {
         println!("\n## {n} procedures\n");
         let tree = tempfile::tempdir().unwrap();
         corpus::generate(&real, tree.path(), n);
@@ -67,4 +68,26 @@ fn main() {
             reference = Some((started, tree, data));
         }
     }
+
+    // The largest size again as revisions of the smallest corpus: the history alone grows.
+    let (Some((reference, _, _)), Some(&revisions)) = (reference.as_ref(), sizes.iter().max()) else { return };
+    if revisions <= corpus::NARROW_FIELD {
+        return;
+    }
+    println!("\n## {} procedures, {revisions} revisions\n", corpus::NARROW_FIELD);
+    let tree = tempfile::tempdir().unwrap();
+    corpus::generate(&real, tree.path(), corpus::NARROW_FIELD);
+    let data = tempfile::tempdir().unwrap();
+    let started = setup::start(data.path(), tree.path());
+    let clock = std::time::Instant::now();
+    history::add_revisions(&started.state.services, revisions - corpus::NARROW_FIELD);
+    println!(
+        "history: {} revisions added to {} procedures in {:.1} s",
+        revisions - corpus::NARROW_FIELD,
+        corpus::NARROW_FIELD,
+        clock.elapsed().as_secs_f64()
+    );
+    let _ = std::process::Command::new("sync").status();
+    measures::publish_vs_git(&started, data.path(), Some(reference));
+    measures::history_and_diff(&started);
 }
