@@ -573,3 +573,43 @@ async fn a_revision_cites_what_its_front_matter_lists() {
         }
     }
 }
+
+/// The revision history is a list like the others: a page at a time, newest first, with the
+/// total, and bad paging refused.
+#[actix_web::test]
+async fn the_history_comes_a_page_at_a_time() {
+    let (_tree, _data, started) = setup();
+    let c = Client { app: service(&started).await };
+    for sentence in ["Lần sửa thứ nhất.", "Lần sửa thứ hai."] {
+        let id = approved_change(&c, sentence).await;
+        publish(&c, id).await;
+    }
+    let page = |query: &'static str| {
+        let c = &c;
+        async move {
+            let (status, body) =
+                c.call("canbo", "GET", &format!("/api/v1/procedures/QT-HTI-01/revisions{query}"), None).await;
+            let revisions: Vec<i64> = body["items"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|r| r["revision"].as_i64()).collect())
+                .unwrap_or_default();
+            (status, revisions, body)
+        }
+    };
+    for (query, expected) in [
+        ("", vec![3, 2, 1]),
+        ("?limit=2", vec![3, 2]),
+        ("?limit=2&offset=2", vec![1]),
+        ("?offset=3", vec![]),
+        ("?limit=100000", vec![3, 2, 1]),
+    ] {
+        let (status, revisions, body) = page(query).await;
+        assert_eq!((status, revisions), (StatusCode::OK, expected), "{query}: {body}");
+        assert_eq!(body["total"], 3, "{query}");
+    }
+    for query in ["?limit=0", "?offset=-1", "?limit=abc", "?page=2"] {
+        let (status, _, body) = page(query).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{query}: {body}");
+    }
+}

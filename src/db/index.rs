@@ -155,6 +155,20 @@ impl Index for Db {
         })
     }
 
+    fn revisions_page(&self, code: &str, limit: i64, offset: i64) -> PortResult<(Vec<RevisionRecord>, i64)> {
+        self.read(|c| {
+            let of_code = || revisions::table.filter(revisions::procedure_code.eq(code));
+            let rows: Vec<RevisionRow> = of_code()
+                .order(revisions::revision.desc())
+                .limit(limit)
+                .offset(offset)
+                .select(RevisionRow::as_select())
+                .load(c)?;
+            let total: i64 = of_code().count().get_result(c)?;
+            Ok((rows.into_iter().map(RevisionRow::into_record).collect(), total))
+        })
+    }
+
     fn reissued_since(&self, since: NaiveDateTime) -> PortResult<Vec<NaiveDateTime>> {
         self.read(|c| {
             revisions::table

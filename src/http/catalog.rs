@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 
 use super::blocking;
-use super::dto::{FieldDto, List, ProcedureDto, ProcedureQuery, ProcedureSummary, RevisionDto};
+use super::dto::{FieldDto, List, Page, ProcedureDto, ProcedureQuery, ProcedureSummary, RevisionDto};
 use super::extract::CurrentUser;
 use crate::app::AppState;
 use crate::domain::{Action, Resource, authorize};
@@ -49,12 +49,13 @@ pub async fn revisions(
     state: web::Data<AppState>,
     user: CurrentUser,
     code: web::Path<String>,
+    page: web::Query<Page>,
 ) -> AppResult<HttpResponse> {
     may_read(&user)?;
+    let (limit, offset) = page.bounds()?;
     let code = code.into_inner();
-    let rows = blocking(move || catalog::revisions(&state.services, &code)).await?;
+    let (rows, total) = blocking(move || catalog::revisions(&state.services, &code, limit, offset)).await?;
     let items: Vec<RevisionDto> = rows.into_iter().map(RevisionDto::from).collect();
-    let total = items.len() as i64;
     Ok(HttpResponse::Ok().json(List { items, total }))
 }
 

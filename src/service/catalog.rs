@@ -109,10 +109,11 @@ fn view(services: &Services, procedure: ProcedureRecord, number: RevisionNumber)
     Ok(ProcedureView { procedure, revision, document, standing })
 }
 
-/// Every revision of a procedure, newest first.
-pub fn revisions(services: &Services, code: &str) -> AppResult<Vec<RevisionRecord>> {
+/// `limit` revisions of a procedure from `offset` on, newest first, and how many it has: one
+/// revised for years has hundreds, and a page of them costs the same at any length.
+pub fn revisions(services: &Services, code: &str, limit: i64, offset: i64) -> AppResult<(Vec<RevisionRecord>, i64)> {
     let procedure = procedure_record(services, code)?;
-    Ok(services.index.revisions(&procedure.code)?)
+    Ok(services.index.revisions_page(&procedure.code, limit, offset)?)
 }
 
 /// What changed between two published revisions of a procedure.

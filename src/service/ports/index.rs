@@ -94,7 +94,10 @@ pub trait Index: Send + Sync {
     fn field_counts(&self) -> PortResult<std::collections::HashMap<String, i64>>;
     fn procedures(&self, filter: &ProcedureFilter) -> PortResult<(Vec<ProcedureRecord>, i64)>;
     fn procedure(&self, code: &str) -> PortResult<Option<ProcedureRecord>>;
+    /// Every revision of a procedure, newest first.
     fn revisions(&self, code: &str) -> PortResult<Vec<RevisionRecord>>;
+    /// `limit` revisions of a procedure from `offset` on, newest first, and how many it has.
+    fn revisions_page(&self, code: &str, limit: i64, offset: i64) -> PortResult<(Vec<RevisionRecord>, i64)>;
     /// When each re-issue (a revision after the first) was published, from `since` on.
     fn reissued_since(&self, since: NaiveDateTime) -> PortResult<Vec<NaiveDateTime>>;
     fn revision(&self, code: &str, revision: RevisionNumber) -> PortResult<Option<RevisionRecord>>;
