@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use qms::domain::ProcedureCode;
 use qms::domain::event::NewEvent;
 use qms::markdown::set_front_matter_values;
 use qms::service::ports::{CommitRequest, ProcedureFilter, Signature};
@@ -36,7 +37,6 @@ pub fn add_revisions(s: &Services, count: usize) {
         // One note that changes from revision to revision, so the file does not grow with them.
         let noted = text.replacen("## 2. Phạm vi", &format!("Ghi chú lần ban hành {revision}.\n\n## 2. Phạm vi"), 1);
         let published = set_front_matter_values(&noted, &[("revision", revision.to_string())]).unwrap();
-        let field = code.split('-').nth(1).unwrap();
         let message = t::message(
             &format!("{code} lần ban hành {revision}: lịch sử đo kiểm"),
             "",
@@ -51,7 +51,7 @@ pub fn add_revisions(s: &Services, count: usize) {
         let head = s.store.head().unwrap();
         let request = CommitRequest::published(
             head.clone(),
-            vec![(format!("{field}/{code}.md"), published)],
+            vec![(ProcedureCode::parse(code).unwrap().path(), published)],
             message,
             author.clone(),
         );
