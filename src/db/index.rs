@@ -19,6 +19,18 @@ use crate::service::ports::{
     REFERENCE_VERSION, RevisionRecord,
 };
 
+/// `limit` revisions of a procedure from `offset` on, newest first.
+fn newest_revisions(c: &mut DbConn, code: &str, limit: i64, offset: i64) -> QueryResult<Vec<RevisionRecord>> {
+    let rows: Vec<RevisionRow> = revisions::table
+        .filter(revisions::procedure_code.eq(code))
+        .order(revisions::revision.desc())
+        .limit(limit)
+        .offset(offset)
+        .select(RevisionRow::as_select())
+        .load(c)?;
+    Ok(rows.into_iter().map(RevisionRow::into_record).collect())
+}
+
 fn filtered<'a>(f: &'a ProcedureFilter) -> procedures::BoxedQuery<'a, <DbConn as Connection>::Backend> {
     let mut q = procedures::table.into_boxed();
     if let Some(field) = &f.field {
@@ -145,27 +157,14 @@ impl Index for Db {
     }
 
     fn revisions(&self, code: &str) -> PortResult<Vec<RevisionRecord>> {
-        self.read(|c| {
-            let rows: Vec<RevisionRow> = revisions::table
-                .filter(revisions::procedure_code.eq(code))
-                .order(revisions::revision.desc())
-                .select(RevisionRow::as_select())
-                .load(c)?;
-            Ok(rows.into_iter().map(RevisionRow::into_record).collect())
-        })
+        self.read(|c| newest_revisions(c, code, i64::MAX, 0))
     }
 
     fn revisions_page(&self, code: &str, limit: i64, offset: i64) -> PortResult<(Vec<RevisionRecord>, i64)> {
         self.read(|c| {
-            let of_code = || revisions::table.filter(revisions::procedure_code.eq(code));
-            let rows: Vec<RevisionRow> = of_code()
-                .order(revisions::revision.desc())
-                .limit(limit)
-                .offset(offset)
-                .select(RevisionRow::as_select())
-                .load(c)?;
-            let total: i64 = of_code().count().get_result(c)?;
-            Ok((rows.into_iter().map(RevisionRow::into_record).collect(), total))
+            let page = newest_revisions(c, code, limit, offset)?;
+            let total: i64 = revisions::table.filter(revisions::procedure_code.eq(code)).count().get_result(c)?;
+            Ok((page, total))
         })
     }
 
