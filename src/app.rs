@@ -66,11 +66,42 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(text.as_bytes())
 }
 
+/// Creates the data directory readable by the service's own account only (0700): it holds the
+/// database with password hashes, the signing secret and the git store. A directory that exists
+/// already keeps the permissions its operator gave it.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Makes a file the service created readable and writable by its own account only (0600).
+fn restrict_to_owner(file: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if file.exists() {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
 /// Opens the database (running migrations), the git store and the signing keys.
 pub fn open(settings: &Settings) -> AppResult<Services> {
-    std::fs::create_dir_all(&settings.data_dir)
+    create_private_dir(&settings.data_dir)
         .map_err(|e| AppError::internal(format!("{}: {e}", settings.data_dir.display())))?;
     let db = Arc::new(Db::open(&settings.database_url())?);
+    if settings.database_url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+        // The database holds password hashes: readable by the service's own account only.
+        for suffix in ["", "-wal", "-shm"] {
+            let file = format!("{}{suffix}", settings.database_url());
+            restrict_to_owner(Path::new(&file)).map_err(|e| AppError::internal(format!("{file}: {e}")))?;
+        }
+    }
     let store = Arc::new(GitStore::open_or_init(&settings.store_path())?);
     let tokens = Arc::new(TokenKeys::new(&signing_secret(settings)?, settings.token_minutes));
     Ok(Services {
@@ -157,6 +188,10 @@ pub fn build(
                 .add(("X-Content-Type-Options", "nosniff"))
                 .add(("X-Frame-Options", "DENY"))
                 .add(("Referrer-Policy", "same-origin"))
+                // Pages and API answers hold what one signed-in user may see: no shared or browser
+                // cache keeps them (the back button on a shared desk computer after sign-out).
+                // Static assets and the OpenAPI document set their own, public, caching.
+                .add(("Cache-Control", "no-store"))
                 .add((
                     "Content-Security-Policy",
                     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",

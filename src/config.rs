@@ -28,6 +28,12 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// HTTP worker threads; the number of CPUs when unset.
     pub workers: Option<usize>,
+    /// Mark session cookies `Secure` on every response (set behind a TLS-terminating proxy that
+    /// does not send `X-Forwarded-Proto`).
+    pub cookie_secure: bool,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed,
+    /// comma-separated (e.g. `127.0.0.1`). Empty: the connection's own address is the client's.
+    pub trusted_proxies: String,
 }
 
 impl Default for Settings {
@@ -42,6 +48,8 @@ impl Default for Settings {
             token_minutes: 60,
             max_body_bytes: 1024 * 1024,
             workers: None,
+            cookie_secure: false,
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -61,7 +69,10 @@ impl Settings {
             key == "config" || key == "fault" || key.starts_with("test_") || key.starts_with("bench_")
         };
         figment = figment.merge(Env::prefixed("QMS_").filter(move |key| !not_settings(key)));
-        figment.extract().map_err(|e| format!("cấu hình không hợp lệ / invalid settings: {e}"))
+        let settings: Settings =
+            figment.extract().map_err(|e| format!("cấu hình không hợp lệ / invalid settings: {e}"))?;
+        settings.check_trusted_proxies()?;
+        Ok(settings)
     }
 
     /// The database URL, defaulting to SQLite inside the data directory.
@@ -69,6 +80,25 @@ impl Settings {
         match self.database_url.as_deref().filter(|u| !u.trim().is_empty()) {
             Some(url) => url.to_owned(),
             None => self.data_dir.join("qms.sqlite3").to_string_lossy().into_owned(),
+        }
+    }
+
+    /// The trusted proxies' addresses; entries that are not addresses are left out (and reported
+    /// by `check_trusted_proxies` at start-up).
+    pub fn trusted_proxies(&self) -> Vec<std::net::IpAddr> {
+        self.trusted_proxies.split(',').filter_map(|a| a.trim().parse().ok()).collect()
+    }
+
+    /// An entry of `trusted_proxies` that is not an IP address, if any.
+    pub fn check_trusted_proxies(&self) -> Result<(), String> {
+        match self
+            .trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .find(|a| !a.is_empty() && a.parse::<std::net::IpAddr>().is_err())
+        {
+            Some(bad) => Err(format!("QMS_TRUSTED_PROXIES: \"{bad}\" không phải địa chỉ IP / is not an IP address")),
+            None => Ok(()),
         }
     }
 

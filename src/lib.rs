@@ -20,3 +20,4 @@ pub mod pages;
 pub mod search;
 pub mod service;
 pub mod store;
+pub mod web_common;

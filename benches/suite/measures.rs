@@ -181,8 +181,8 @@ fn approved_change(s: &Services, code: &str, mark: usize) -> i32 {
     };
     let cr = create::create(s, &thuky, new).unwrap();
     workflow::submit(s, &thuky, cr.id, vec!["xemxet".into()], "lanhdao".into()).unwrap();
-    workflow::review(s, &xemxet, cr.id, true, "").unwrap();
-    workflow::approve(s, &lanhdao, cr.id, &format!("lanhdao{PASSWORD_SUFFIX}"), "").unwrap();
+    workflow::review(s, &xemxet, cr.id, true, "", None).unwrap();
+    workflow::approve(s, &lanhdao, cr.id, &format!("lanhdao{PASSWORD_SUFFIX}"), "", None).unwrap();
     cr.id
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 use super::sections::{STEPS_SECTION, normalize, section_problems};
 use super::{Problem, Reference, Rule, SourceFile, parse_duration_minutes};
 use crate::domain::{FrontMatter, ProcedureKind};
-use crate::markdown::{Block, Outline, outline, parse_document, split_front_matter};
+use crate::markdown::{Block, Outline, limits, outline, parse_document, split_front_matter};
 
 const STEP_HEADER: [&str; 5] = ["Bước", "Nội dung công việc", "Trách nhiệm", "Thời gian", "Biểu mẫu/Kết quả"];
 
@@ -23,6 +23,7 @@ pub fn check_document(file: &SourceFile, reference: &Reference) -> (Option<(Stri
             return (None, problems);
         }
     };
+    let to_file_line = |body_line: usize| body_line + doc.body_line - 1;
     let yaml = split_front_matter(&file.text).map(|(y, _, _)| y).unwrap_or_default();
     let key_line = |key: &str| yaml.lines().position(|l| l.starts_with(&format!("{key}:"))).map_or(2, |i| i + 2);
     let front = &doc.front;
@@ -41,9 +42,11 @@ pub fn check_document(file: &SourceFile, reference: &Reference) -> (Option<(Stri
             report(key_line("legal_basis"), Rule::UnknownLegalBasis, message);
         }
     }
+    for (line, message) in markup_problems(&doc.body) {
+        report(to_file_line(line), Rule::Markup, message);
+    }
     let body = outline(&doc.body);
     let operational = front.kind == ProcedureKind::Operational;
-    let to_file_line = |body_line: usize| body_line + doc.body_line - 1;
     for (line, rule, message) in section_problems(&body, operational) {
         report(to_file_line(line), rule, message);
     }
@@ -53,6 +56,16 @@ pub fn check_document(file: &SourceFile, reference: &Reference) -> (Option<(Stri
         }
     }
     (Some((front.code.clone(), key_line("code"))), problems)
+}
+
+/// Markup the format does not allow (see `markdown::limits`): what would not render whole.
+fn markup_problems(body: &str) -> Vec<(usize, String)> {
+    if let Some(line) = limits::too_deep(body) {
+        let message = format!("trích dẫn hoặc danh sách lồng quá {} cấp", limits::MAX_NESTING);
+        return vec![(line, message)];
+    }
+    let message = || "không dùng thẻ HTML trong quy trình (chỉ cho phép <br> để xuống dòng trong ô bảng)".to_owned();
+    limits::raw_html_lines(body).into_iter().map(|line| (line, message())).collect()
 }
 
 fn path_mismatch(path: &Path, front: &FrontMatter) -> Option<String> {

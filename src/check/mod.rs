@@ -28,6 +28,7 @@ pub enum Rule {
     EmptySection,
     StepTable,
     StepTimes,
+    Markup,
 }
 
 impl Rule {
@@ -45,6 +46,7 @@ impl Rule {
             Self::EmptySection => "empty-section",
             Self::StepTable => "step-table",
             Self::StepTimes => "step-times",
+            Self::Markup => "markup",
         }
     }
 }

@@ -7,11 +7,19 @@ use crate::config::Settings;
 use crate::service::audit_log::verify;
 
 pub fn run(settings: Settings) -> ExitCode {
-    let outcome = app::open(&settings).and_then(|services| verify(&services));
+    // Anchor what is there first: verification then also covers the newest entries, and a
+    // later removal of them is caught by the next verification.
+    let outcome = app::open(&settings).and_then(|services| {
+        crate::service::audit_log::anchor(&services)?;
+        verify(&services)
+    });
     match outcome {
         Ok(v) => match v.broken {
             None => {
-                println!("Nhật ký sự kiện toàn vẹn / event log intact: {} entries verified.", v.checked);
+                println!(
+                    "Nhật ký sự kiện toàn vẹn / event log intact: {} entries verified, {} anchors in the git store match.",
+                    v.checked, v.anchors
+                );
                 ExitCode::SUCCESS
             }
             Some(link) => {

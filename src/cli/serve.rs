@@ -1,17 +1,39 @@
 //! `qms serve`: start-up (reconcile, first import, first admin) then the HTTP server.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use actix_web::HttpServer;
 
 use crate::app::{self, Startup};
 use crate::config::Settings;
+use crate::service::audit_log;
 
 /// Threads each HTTP worker may start for blocking work (database, git, password hashing). Work
 /// past this waits in a queue, as it would for one of the few database connections anyway. The
 /// default (hundreds) let a burst of requests start a thread each, every one with its own stack
 /// and allocator heap, and let a burst of sign-ins hash that many passwords at once, 19 MB each.
 const BLOCKING_THREADS_PER_WORKER: usize = 4;
+
+/// How often the event log's newest entry is anchored in the git store while it grows.
+const ANCHOR_EVERY: Duration = Duration::from_secs(5);
+
+/// Anchors the event log every `ANCHOR_EVERY` (writing only when new events were appended), so
+/// at most the last few seconds of events are not yet protected against removal.
+fn spawn_anchoring(state: actix_web::web::Data<app::AppState>) {
+    std::thread::Builder::new()
+        .name("event-anchor".into())
+        .spawn(move || {
+            loop {
+                if let Err(e) = audit_log::anchor(&state.services) {
+                    log::warn!("could not anchor the event log: {e}");
+                }
+                std::thread::sleep(ANCHOR_EVERY);
+            }
+        })
+        .map(|_| ())
+        .unwrap_or_else(|e| log::error!("event anchoring not started: {e}"));
+}
 
 pub fn run(settings: Settings) -> ExitCode {
     let listen = settings.listen.clone();
@@ -57,6 +79,7 @@ pub fn run(settings: Settings) -> ExitCode {
             None => println!("  mật khẩu / password: lấy từ QMS_ADMIN_PASSWORD / taken from QMS_ADMIN_PASSWORD"),
         }
     }
+    spawn_anchoring(state.clone());
     let factory_state = state.clone();
     let mut server = HttpServer::new(move || app::build(factory_state.clone()))
         .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER);
@@ -71,7 +94,12 @@ pub fn run(settings: Settings) -> ExitCode {
         }
     };
     println!("Đang phục vụ tại / serving at http://{listen}  (Ctrl+C để dừng / to stop)");
-    match actix_web::rt::System::new().block_on(server.run()) {
+    let served = actix_web::rt::System::new().block_on(server.run());
+    // The events of the last seconds before the stop are anchored too.
+    if let Err(e) = audit_log::anchor(&state.services) {
+        log::warn!("could not anchor the event log at shutdown: {e}");
+    }
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("qms: {e}");

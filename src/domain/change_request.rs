@@ -2,6 +2,7 @@
 //! withdrawn. Reviews and the approval are bound to the content hash they were given on; any
 //! edit voids them. Every transition is checked here, in one place.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// What the change does to the procedure.
@@ -131,6 +132,34 @@ pub fn reviews_complete(reviewers: &[String], reviews: &[Signed<'_>], content_ha
         .all(|r| reviews.iter().rev().find(|s| s.by == r).is_some_and(|s| s.approves && s.content_hash == content_hash))
 }
 
+/// How far ahead a revision may take effect: a year covers a text announced now that applies
+/// from next year; anything later is a typing error.
+pub const MAX_DAYS_AHEAD: i64 = 366;
+
+/// Whether a revision may take effect on `chosen`. Nothing takes effect before it was approved
+/// (ISO 9001 7.5.2), nor before the revision it replaces took effect (the revision table would
+/// then date revision 2 before revision 1), nor more than `MAX_DAYS_AHEAD` after `today`.
+pub fn check_effective_date(
+    chosen: NaiveDate,
+    approved_on: NaiveDate,
+    previous: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(), Refused> {
+    let earliest = previous.map_or(approved_on, |p| p.max(approved_on));
+    let latest = today + chrono::Duration::days(MAX_DAYS_AHEAD);
+    if chosen < earliest || chosen > latest {
+        let why = match previous {
+            Some(p) if p >= approved_on => format!("lần ban hành trước có hiệu lực từ {p}"),
+            _ => format!("bản sửa đổi được phê duyệt ngày {approved_on}"),
+        };
+        let message = format!(
+            "Ngày hiệu lực {chosen} không hợp lệ: phải từ {earliest} ({why}) đến {latest} (tối đa một năm kể từ hôm nay)."
+        );
+        return Err(Refused { code: "invalid_effective_date", message });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +224,19 @@ mod tests {
             !reviews_complete(&reviewers, &[on("an", "h1", true), on("binh", "h1", true), on("an", "h1", false)], "h1"),
             "the latest review of each reviewer counts"
         );
+    }
+
+    #[test]
+    fn a_revision_takes_effect_after_approval_and_its_predecessor_within_a_year() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let (approved, today) = (d("2026-12-01"), d("2026-12-06"));
+        assert!(check_effective_date(d("2026-12-01"), approved, None, today).is_ok());
+        assert!(check_effective_date(d("2027-12-07"), approved, Some(d("2019-08-01")), today).is_ok());
+        for bad in ["1900-01-01", "2026-11-30", "2027-12-08", "9999-12-31"] {
+            let refused = check_effective_date(d(bad), approved, None, today).unwrap_err();
+            assert_eq!(refused.code, "invalid_effective_date", "{bad}");
+        }
+        let after_previous = check_effective_date(d("2026-12-10"), approved, Some(d("2027-01-01")), today);
+        assert!(after_previous.unwrap_err().message.contains("lần ban hành trước"));
     }
 }

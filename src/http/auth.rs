@@ -8,6 +8,7 @@ use super::extract::{CurrentUser, token_of};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::service::auth;
+use crate::web_common::client_address;
 
 pub async fn login(
     req: HttpRequest,
@@ -15,7 +16,7 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let LoginRequest { username, password } = body.into_inner();
-    let address = req.peer_addr().map(|a| a.ip());
+    let address = client_address(&req, &state.settings);
     let issued = blocking(move || auth::login(&state.services, &username, &password, address)).await?;
     Ok(HttpResponse::Ok().json(LoginResponse {
         token: issued.token,

@@ -109,10 +109,12 @@ pub async fn review(
     id: web::Path<String>,
     body: web::Json<Review>,
 ) -> AppResult<HttpResponse> {
-    let Review { decision, comment } = body.into_inner();
+    let Review { decision, comment, content_hash } = body.into_inner();
     let approve = matches!(decision, Decision::Approve);
-    respond(state, user, id.into_inner(), OK, move |s, a, id| workflow::review(s, a, id, approve, &comment).map(|_| ()))
-        .await
+    respond(state, user, id.into_inner(), OK, move |s, a, id| {
+        workflow::review(s, a, id, approve, &comment, content_hash.as_deref()).map(|_| ())
+    })
+    .await
 }
 
 pub async fn approve(
@@ -121,9 +123,9 @@ pub async fn approve(
     id: web::Path<String>,
     body: web::Json<Approve>,
 ) -> AppResult<HttpResponse> {
-    let Approve { password, comment } = body.into_inner();
+    let Approve { password, comment, content_hash } = body.into_inner();
     respond(state, user, id.into_inner(), OK, move |s, a, id| {
-        workflow::approve(s, a, id, &password, &comment).map(|_| ())
+        workflow::approve(s, a, id, &password, &comment, content_hash.as_deref()).map(|_| ())
     })
     .await
 }

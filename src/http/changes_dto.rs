@@ -43,6 +43,9 @@ pub struct Review {
     pub decision: Decision,
     #[serde(default)]
     pub comment: String,
+    /// The content hash the reviewer read; a mismatch is 409 `content_changed`.
+    #[serde(default)]
+    pub content_hash: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -51,6 +54,9 @@ pub struct Approve {
     pub password: String,
     #[serde(default)]
     pub comment: String,
+    /// The content hash the approver read; a mismatch is 409 `content_changed`.
+    #[serde(default)]
+    pub content_hash: Option<String>,
 }
 
 #[derive(Deserialize)]

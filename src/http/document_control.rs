@@ -134,6 +134,7 @@ pub async fn preview(state: State, user: CurrentUser, body: web::Json<Preview>) 
     let code = crate::domain::ProcedureCode::parse(&code)
         .ok_or_else(|| AppError::unprocessable("invalid_code", "Mã quy trình không hợp lệ."))?;
     let markdown = markdown.replace("\r\n", "\n");
+    crate::service::change_control::require_size(&markdown)?;
     let (html, problems) = blocking(move || {
         let problems = crate::service::change_control::problems(&state.services, &code, &markdown)?;
         let body = crate::markdown::split_front_matter(&markdown).map(|(_, b, _)| b.to_owned()).unwrap_or(markdown);

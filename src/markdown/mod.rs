@@ -3,6 +3,7 @@
 
 mod diff;
 mod document;
+pub mod limits;
 mod outline;
 mod render;
 

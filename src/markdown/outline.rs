@@ -68,6 +68,9 @@ fn line_of(starts: &[usize], offset: usize) -> usize {
 
 /// Builds the outline of a Markdown body.
 pub fn outline(markdown: &str) -> Outline {
+    if super::limits::too_deep(markdown).is_some() {
+        return Outline::default(); // not parsed at all; `qms check` names the line
+    }
     let starts: Vec<usize> = std::iter::once(0).chain(markdown.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let mut blocks = Vec::new();
     let mut depth = 0usize;

@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
-fn options() -> Options {
+use super::limits;
+
+pub(super) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -47,9 +49,20 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
-/// Renders a procedure body to sanitised HTML. Headings get stable, unique `id`s for links.
+/// Renders a procedure body to sanitised HTML. Headings get stable, unique `id`s for links. Raw
+/// HTML is shown as text and a body nested too deeply is shown as plain text (see `limits`).
 pub fn render_html(markdown: &str) -> String {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    if limits::too_deep(markdown).is_some() {
+        return format!("<pre class=\"unrendered\">{}</pre>\n", ammonia::clean_text(markdown));
+    }
+    // Raw HTML other than `<br>` is shown as the text it is, never as markup: dropping it would
+    // hide what an HTML block swallows (a `<textarea>` block runs to the end of the document).
+    let events: Vec<Event> = Parser::new_ext(markdown, options())
+        .map(|e| match e {
+            Event::Html(html) | Event::InlineHtml(html) if !limits::is_allowed_html(&html) => Event::Text(html),
+            other => other,
+        })
+        .collect();
     let events = with_heading_ids(events);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
@@ -87,6 +100,9 @@ fn with_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 
 /// The readable text of a Markdown body, for the search index: words only, one block per line.
 pub fn plain_text(markdown: &str) -> String {
+    if limits::too_deep(markdown).is_some() {
+        return markdown.to_owned();
+    }
     let mut out = String::with_capacity(markdown.len());
     for event in Parser::new_ext(markdown, options()) {
         match event {
@@ -127,7 +143,7 @@ mod tests {
         assert!(html.contains("<th style=\"text-align: left\">a</th>"), "{html}");
         assert!(html.contains("<td style=\"text-align: right\">2</td>"), "{html}");
         let html = render_html("<td style=\"background:url(x)\">z</td>");
-        assert!(!html.contains("background"), "{html}");
+        assert!(!html.contains("<td style=\"background"), "{html}");
     }
 
     #[test]
@@ -145,11 +161,19 @@ mod tests {
             "<a href=\"javascript:alert(1)\">x</a>",
             "<iframe src=\"https://example.org\"></iframe>",
             "<svg onload=alert(1)>",
+            "<math><mtext><table><mglyph><style>",
         ] {
             let html = render_html(hostile).to_lowercase();
-            for bad in ["<script", "onerror", "javascript:", "<iframe", "onload"] {
+            for bad in ["<script", "<img", "<iframe", "<svg", "<math", "<style", "<a href=\"javascript"] {
                 assert!(!html.contains(bad), "{hostile} -> {html}");
             }
         }
+    }
+
+    #[test]
+    fn raw_html_shows_as_text_and_hides_nothing_after_it() {
+        let html = render_html("<textarea>\n\n## 7. Hồ sơ cần lưu\n\nSổ.\n");
+        assert!(html.contains("&lt;textarea&gt;") && html.contains("7. Hồ sơ cần lưu"), "{html}");
+        assert_eq!(render_html("a<br>b\n"), "<p>a<br>b</p>\n");
     }
 }

@@ -12,6 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::blocking;
 use crate::http::extract::TOKEN_COOKIE;
 use crate::service::auth;
+use crate::web_common::{client_address, is_https};
 
 #[derive(Deserialize)]
 pub struct NextQuery {
@@ -51,6 +52,7 @@ fn render_login(
             .path("/")
             .http_only(true)
             .same_site(actix_web::cookie::SameSite::Strict)
+            .secure(is_https(req, &state.settings))
             .finish();
         response.cookie(cookie);
     }
@@ -88,10 +90,14 @@ pub async fn login(
     }
     let services = state.clone();
     let (username, password) = (form.username.clone(), form.password);
-    let address = req.peer_addr().map(|a| a.ip());
+    let address = client_address(&req, &state.settings);
     match blocking(move || auth::login(&services.services, &username, &password, address)).await {
         Ok(issued) => Ok(HttpResponse::SeeOther()
-            .cookie(session::session_cookie(&issued.token, state.settings.token_minutes))
+            .cookie(session::session_cookie(
+                &issued.token,
+                state.settings.token_minutes,
+                is_https(&req, &state.settings),
+            ))
             .insert_header(("Location", next))
             .finish()),
         Err(e)
@@ -116,17 +122,23 @@ pub async fn logout(req: HttpRequest, reader: Reader, form: web::Form<LogoutForm
         blocking(move || auth::logout(&state.services, &token)).await?;
     }
     Ok(HttpResponse::SeeOther()
-        .cookie(session::expired_cookie(TOKEN_COOKIE))
+        .cookie(session::expired_cookie(TOKEN_COOKIE, is_https(&req, &reader.state.settings)))
         .insert_header(("Location", "/login"))
         .finish())
 }
 
-pub async fn switch_language(lang: web::Path<String>, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+pub async fn switch_language(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    lang: web::Path<String>,
+    query: web::Query<NextQuery>,
+) -> AppResult<HttpResponse> {
     let lang = Lang::parse(&lang).ok_or_else(|| AppError::not_found("not_found", "Ngôn ngữ không được hỗ trợ."))?;
     let cookie = actix_web::cookie::Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
         .same_site(actix_web::cookie::SameSite::Lax)
         .max_age(actix_web::cookie::time::Duration::days(365))
+        .secure(is_https(&req, &state.settings))
         .finish();
     Ok(HttpResponse::SeeOther().cookie(cookie).insert_header(("Location", local_path(query.next.as_deref()))).finish())
 }

@@ -239,6 +239,9 @@ struct ActionForm {
     summary: String,
     #[serde(default)]
     effective_date: String,
+    /// The content hash the page showed (reviews and approval are bound to it).
+    #[serde(default)]
+    content_hash: String,
 }
 
 /// Runs one workflow action from its form; a refused action shows the page again with the
@@ -266,8 +269,13 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
         let s = &state.services;
         match name {
             "submit" => workflow::submit(s, &actor, id, form.reviewers, form.approver).map(|_| ()),
-            "review" => workflow::review(s, &actor, id, form.decision != "request_changes", &form.comment).map(|_| ()),
-            "approve" => workflow::approve(s, &actor, id, &form.password, &form.comment).map(|_| ()),
+            "review" => {
+                let approves = form.decision != "request_changes";
+                workflow::review(s, &actor, id, approves, &form.comment, Some(&form.content_hash)).map(|_| ())
+            }
+            "approve" => {
+                workflow::approve(s, &actor, id, &form.password, &form.comment, Some(&form.content_hash)).map(|_| ())
+            }
             "reject" => workflow::reject(s, &actor, id, &form.comment).map(|_| ()),
             "publish" => {
                 let input = publish::PublishInput { effective_date, summary: form.summary };

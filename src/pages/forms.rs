@@ -17,6 +17,7 @@ pub fn form_error_status(e: &AppError) -> Option<StatusCode> {
     matches!(e.kind, ErrorKind::Unprocessable | ErrorKind::Conflict).then(|| actix_web::ResponseError::status_code(e))
 }
 
+/// A redirect to a path of this site built from values the service produced.
 pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header(("Location", location.to_owned())).finish()
+    HttpResponse::SeeOther().insert_header(("Location", super::session::header_safe(location))).finish()
 }

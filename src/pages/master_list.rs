@@ -50,6 +50,12 @@ pub async fn page(reader: Reader) -> AppResult<HttpResponse> {
     super::html(&MasterListPage { c: reader.chrome(), rows })
 }
 
+/// A text cell a spreadsheet shows as text: one that begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be run as a formula (OWASP's "CSV injection"), so it is quoted with `'`.
+fn spreadsheet_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
+}
+
 pub async fn csv(reader: Reader) -> AppResult<HttpResponse> {
     let rows = rows(&reader).await?;
     let t = reader.tr();
@@ -60,9 +66,9 @@ pub async fn csv(reader: Reader) -> AppResult<HttpResponse> {
     for (i, (p, field, status)) in rows.iter().enumerate() {
         out.write_record([
             (i + 1).to_string(),
-            p.code.clone(),
-            p.title.clone(),
-            field.clone(),
+            spreadsheet_text(&p.code),
+            spreadsheet_text(&p.title),
+            spreadsheet_text(field),
             p.revision.to_string(),
             p.effective_date.to_string(),
             t.get(status).to_owned(),
@@ -75,4 +81,18 @@ pub async fn csv(reader: Reader) -> AppResult<HttpResponse> {
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", "attachment; filename=\"danh-muc-tai-lieu.csv\""))
         .body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_text;
+
+    #[test]
+    fn formulas_stay_text_in_a_spreadsheet() {
+        for formula in ["=HYPERLINK(\"http://e\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(spreadsheet_text(formula), format!("'{formula}"));
+        }
+        assert_eq!(spreadsheet_text("Đăng ký khai sinh"), "Đăng ký khai sinh");
+        assert_eq!(spreadsheet_text("QT-HTI-01"), "QT-HTI-01");
+    }
 }

@@ -77,29 +77,55 @@ impl FromRequest for Reader {
 }
 
 /// The session cookie carrying the token: HttpOnly, SameSite=Strict, for the whole site.
-pub fn session_cookie(token: &str, minutes: i64) -> Cookie<'static> {
+/// The session cookie: `Secure` when the browser reached the service over HTTPS (see
+/// `web_common::is_https`), so it never travels in clear text afterwards.
+pub fn session_cookie(token: &str, minutes: i64, secure: bool) -> Cookie<'static> {
     Cookie::build(TOKEN_COOKIE, token.to_owned())
         .path("/")
         .http_only(true)
+        .secure(secure)
         .same_site(SameSite::Strict)
         .max_age(CookieDuration::minutes(minutes))
         .finish()
 }
 
-pub fn expired_cookie(name: &'static str) -> Cookie<'static> {
-    let mut cookie = Cookie::build(name, "").path("/").http_only(true).same_site(SameSite::Strict).finish();
+pub fn expired_cookie(name: &'static str, secure: bool) -> Cookie<'static> {
+    let mut cookie =
+        Cookie::build(name, "").path("/").http_only(true).secure(secure).same_site(SameSite::Strict).finish();
     cookie.make_removal();
     cookie
 }
 
-/// Keeps a redirect target inside the site: a local absolute path, never `//host` or a scheme.
+/// Keeps a redirect target inside the site: a local absolute path, never `//host`, `/\\host` or a
+/// scheme. Browsers drop tabs and newlines from a URL before following it (`/\t/evil.example` becomes
+/// `//evil.example`), so any control character or white space sends the user home instead; bytes
+/// outside ASCII are percent-encoded so the `Location` header is always valid.
 pub fn local_path(next: Option<&str>) -> String {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.contains("://") => {
-            p.to_owned()
-        }
-        _ => "/".into(),
+    let Some(path) = next else { return "/".into() };
+    let mut rest = path.chars();
+    let first_two = (rest.next(), rest.next());
+    let off_site = !matches!(first_two, (Some('/'), second) if !matches!(second, Some('/' | '\\')));
+    if off_site || path.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') || path.contains("://") {
+        return "/".into();
     }
+    header_safe(path)
+}
+
+/// A site path as a valid `Location` value: control characters, white space and bytes outside
+/// ASCII percent-encoded (a header value holding them would fail the response).
+pub fn header_safe(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -109,9 +135,26 @@ mod tests {
     #[test]
     fn redirects_stay_on_the_site() {
         assert_eq!(local_path(Some("/procedures/QT-HTI-01")), "/procedures/QT-HTI-01");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "evil", "/x?u=http://e"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "/x?u=http://e",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil",
+            "/ /evil",
+            "/\u{0}x",
+            "/\u{7f}/evil",
+            "/\u{85}/evil",
+            "/\u{2028}/evil",
+            "",
+        ] {
             assert_eq!(local_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(local_path(None), "/");
+        assert_eq!(local_path(Some("/search?q=hộ")), "/search?q=h%E1%BB%99");
+        assert_eq!(local_path(Some("/")), "/");
     }
 }

@@ -37,25 +37,24 @@ pub struct TantivySearch {
 }
 
 impl TantivySearch {
-    /// Opens the index at `dir`, creating it (or recreating it, if unreadable or of another
-    /// schema: it is rebuilt from the store) when needed.
+    /// Opens the index at `dir`, creating it when needed. The index is a cache of the store: one
+    /// that cannot be opened whole (another schema, a missing or truncated segment, a damaged
+    /// meta file) is discarded with a log line and created empty; start-up then rebuilds it from
+    /// the catalogue (`service::search::ensure_complete`).
     pub fn open(dir: &Path) -> PortResult<Self> {
         let (schema, fields) = schema::build();
         std::fs::create_dir_all(dir).map_err(failure)?;
-        let mut index = match Index::open_in_dir(dir) {
-            Ok(index) if index.schema() == schema => index,
-            _ => {
+        let (index, reader) = match open_whole(dir, &schema) {
+            Ok(opened) => opened,
+            Err(why) => {
+                log::warn!("search index at {} unusable ({why}); discarding it to rebuild", dir.display());
                 std::fs::remove_dir_all(dir).map_err(failure)?;
                 std::fs::create_dir_all(dir).map_err(failure)?;
-                Index::create_in_dir(dir, schema).map_err(failure)?
+                let mut index = Index::create_in_dir(dir, schema).map_err(failure)?;
+                let reader = prepare(&mut index).map_err(failure)?;
+                (index, reader)
             }
         };
-        // A province's index is a few dozen segments: they are searched side by side, one
-        // thread per core, so a query's latency shrinks with the machine, not only throughput.
-        index.set_default_multithread_executor().map_err(failure)?;
-        schema::register_tokenizers(&index);
-        let reader: IndexReader =
-            index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(failure)?;
         let committer = committer::Committer::start(index.clone(), reader.clone());
         Ok(Self { index, reader, fields, committer })
     }
@@ -104,6 +103,27 @@ impl TantivySearch {
     }
 }
 
+/// An existing index with this schema, every segment opened.
+fn open_whole(dir: &Path, schema: &tantivy::schema::Schema) -> Result<(Index, IndexReader), String> {
+    let mut index = Index::open_in_dir(dir).map_err(|e| e.to_string())?;
+    if index.schema() != *schema {
+        return Err("another schema".into());
+    }
+    // Opening the reader opens every segment, reading each file's footer: a missing or
+    // truncated file fails here rather than in a search.
+    let reader = prepare(&mut index).map_err(|e| e.to_string())?;
+    Ok((index, reader))
+}
+
+/// Tokenizers, the per-core executor and a reader for an index.
+fn prepare(index: &mut Index) -> tantivy::Result<IndexReader> {
+    // A province's index is a few dozen segments: they are searched side by side, one thread
+    // per core, so a query's latency shrinks with the machine, not only throughput.
+    index.set_default_multithread_executor()?;
+    schema::register_tokenizers(index);
+    index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()
+}
+
 /// A document having every one of `words` in `field`.
 fn all_of(field: Field, words: &[String]) -> BooleanQuery {
     let term = |w: &String| -> (Occur, Box<dyn Query>) {
@@ -148,6 +168,22 @@ impl SearchIndex for TantivySearch {
     }
 
     fn search(&self, q: &SearchQuery) -> PortResult<Vec<SearchHit>> {
+        // A segment damaged while serving may make tantivy panic inside a search: that search
+        // fails, the process goes on (the next start finds the damage and rebuilds).
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.search_unguarded(q)))
+            .unwrap_or_else(|_| Err(failure("a damaged segment stopped this search")))
+    }
+
+    fn count(&self) -> PortResult<u64> {
+        self.committer.wait_until_committed()?;
+        let searcher = self.reader.searcher();
+        let all = tantivy::query::AllQuery;
+        Ok(searcher.search(&all, &Count).map_err(failure)? as u64)
+    }
+}
+
+impl TantivySearch {
+    fn search_unguarded(&self, q: &SearchQuery) -> PortResult<Vec<SearchHit>> {
         // A search started after a publish sees it, even if its commit is still running.
         self.committer.wait_until_committed()?;
         let text = nfc(q.text.trim());
@@ -182,13 +218,6 @@ impl SearchIndex for TantivySearch {
                 })
             })
             .collect()
-    }
-
-    fn count(&self) -> PortResult<u64> {
-        self.committer.wait_until_committed()?;
-        let searcher = self.reader.searcher();
-        let all = tantivy::query::AllQuery;
-        Ok(searcher.search(&all, &Count).map_err(failure)? as u64)
     }
 }
 

@@ -1,33 +1,117 @@
-//! Verifying the event log's hash chain from the first entry to the last.
+//! Verifying the event log: its hash chain from the first entry to the last, and the anchors the
+//! git store keeps of it.
+//!
+//! The chain alone shows that no row was edited or removed *without recomputing every later
+//! hash*. Someone able to write the database can recompute them, or delete the newest rows,
+//! and the chain still verifies. So the service anchors the chain outside the database: every
+//! few seconds while events are appended it writes the newest event's id and hash as a commit on
+//! `refs/qms/event-anchors` in the git store (`anchor`). Verification then requires that every
+//! anchored event is still in the log with the anchored hash. What this proves, and what not,
+//! is in the README ("Event log").
 
 use super::Services;
+use super::ports::{CommitRequest, EVENT_ANCHOR_REF, EventFilter, PortError, Signature, StoredCommit};
+use super::trailers;
 use crate::domain::event::{BrokenLink, GENESIS, check_link};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
-/// The outcome of a verification: how many entries were checked, and the first broken link.
+/// The outcome of a verification: how many entries were checked, how many anchors matched, and
+/// the first broken link or anchor.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Verification {
     pub checked: usize,
+    pub anchors: usize,
     pub broken: Option<BrokenLink>,
 }
 
-/// Walks the whole log in id order, in batches, recomputing every hash.
+/// One anchor: the event log's newest entry when it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub event_id: i32,
+    pub hash: String,
+}
+
+const EVENT_ID: &str = "Event-id";
+const EVENT_HASH: &str = "Event-hash";
+
+fn anchor_of(commit: &StoredCommit) -> Option<Anchor> {
+    let event_id = commit.trailer(EVENT_ID)?.parse().ok()?;
+    Some(Anchor { event_id, hash: commit.trailer(EVENT_HASH)?.to_owned() })
+}
+
+/// Writes an anchor of the newest event unless the last anchor already names it. Returns the
+/// anchor written. Another process writing at the same moment wins; this one then writes nothing.
+pub fn anchor(services: &Services) -> AppResult<Option<Anchor>> {
+    let (newest, _) = services.events.events(&EventFilter { limit: 1, ..Default::default() })?;
+    let Some(newest) = newest.into_iter().next() else { return Ok(None) };
+    let tip = services.store.ref_target(EVENT_ANCHOR_REF)?;
+    if let Some(tip) = &tip {
+        let (last, _) = services.store.read_file(tip, "anchor")?;
+        if last.lines().next() == Some(&format!("{} {}", newest.id, newest.hash)) {
+            return Ok(None);
+        }
+    }
+    let message = trailers::message(
+        &format!("Nhật ký sự kiện đến mục {}", newest.id),
+        "",
+        &[(EVENT_ID, newest.id.to_string()), (EVENT_HASH, newest.hash.clone())],
+    );
+    let request = CommitRequest {
+        reference: EVENT_ANCHOR_REF.into(),
+        parent: tip.clone(),
+        expected: tip,
+        files: vec![("anchor".into(), format!("{} {}\n", newest.id, newest.hash))],
+        deletions: vec![],
+        message,
+        author: Signature { name: "qms".into(), email: "qms@qms".into() },
+        when: None,
+    };
+    match services.store.commit(&request) {
+        Ok(_) => Ok(Some(Anchor { event_id: newest.id, hash: newest.hash })),
+        Err(PortError::Conflict(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Walks the whole log in id order, in batches, recomputing every hash and comparing each
+/// anchored entry with its anchor.
 pub fn verify(services: &Services) -> AppResult<Verification> {
+    let history = services.store.history_of(EVENT_ANCHOR_REF)?;
+    let mut anchors: Vec<Anchor> = history.iter().filter_map(anchor_of).collect();
+    if anchors.len() != history.len() {
+        return Err(AppError::internal("an anchor of the event log cannot be read"));
+    }
+    anchors.sort_by_key(|a| a.event_id);
+    let mut pending = anchors.iter().peekable();
     let mut prev_hash = GENESIS.to_owned();
-    let mut after = 0;
-    let mut checked = 0;
+    let (mut after, mut checked, mut matched) = (0, 0, 0);
     loop {
         let batch = services.events.events_after(after, 1000)?;
-        let Some(last) = batch.last() else {
-            return Ok(Verification { checked, broken: None });
-        };
+        let Some(last) = batch.last() else { break };
         after = last.id;
         for e in &batch {
             if let Err(broken) = check_link(e, &prev_hash) {
-                return Ok(Verification { checked, broken: Some(broken) });
+                return Ok(Verification { checked, anchors: matched, broken: Some(broken) });
+            }
+            while let Some(a) = pending.next_if(|a| a.event_id <= e.id) {
+                if a.event_id < e.id || a.hash != e.hash {
+                    let reason =
+                        "differs from its anchor in the git store (removed, or edited with the chain recomputed)";
+                    return Ok(Verification {
+                        checked,
+                        anchors: matched,
+                        broken: Some(BrokenLink { id: a.event_id, reason }),
+                    });
+                }
+                matched += 1;
             }
             prev_hash = e.hash.clone();
             checked += 1;
         }
     }
+    let broken = pending.next().map(|a| BrokenLink {
+        id: a.event_id,
+        reason: "is anchored in the git store but missing from the log (the newest entries were removed)",
+    });
+    Ok(Verification { checked, anchors: matched, broken })
 }

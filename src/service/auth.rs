@@ -11,6 +11,7 @@ use super::Services;
 use super::ports::UserRecord;
 use crate::domain::Actor;
 use crate::domain::event::NewEvent;
+use crate::domain::password::username_problem;
 use crate::domain::throttle::lock_after;
 use crate::error::{AppError, AppResult};
 use std::net::IpAddr;
@@ -91,11 +92,21 @@ pub fn login(services: &Services, username: &str, password: &str, address: Optio
             "Quá nhiều lần đăng nhập sai từ máy này; vui lòng thử lại sau 15 phút.".into(),
         ));
     }
-    let user = services.users.user(username)?;
+    // Only a well-formed username can name an account; anything else is looked up nowhere and
+    // written to the event log shortened, so an anonymous caller cannot fill the log.
+    let username = logged_username(username);
+    let user = if username_problem(&username).is_none() { services.users.user(&username)? } else { None };
     let now = Utc::now().naive_utc();
     let from = address.map(|a| format!("from {a}")).unwrap_or_default();
-    if let Some(until) = user.as_ref().and_then(|u| u.locked_until).filter(|until| *until > now) {
-        let event = NewEvent::now(username, "auth.login_locked", "user", username).detail(from);
+    let locked_until = match &user {
+        Some(u) => u.locked_until,
+        None => services.address_throttle.unknown_locked_until(&username, now),
+    };
+    if let Some(until) = locked_until.filter(|until| *until > now) {
+        if let Some(ip) = address {
+            services.address_throttle.failed(ip);
+        }
+        let event = NewEvent::now(&username, "auth.login_locked", "user", &username).detail(from);
         services.events.append_event(&event)?;
         let local = until.and_utc().format("%H:%M UTC");
         return Err(too_many(
@@ -106,38 +117,47 @@ pub fn login(services: &Services, username: &str, password: &str, address: Optio
     // Verify against a fixed hash when the user is unknown, so timing does not reveal accounts.
     let hash = user.as_ref().map_or(DUMMY_HASH.as_str(), |u| u.password_hash.as_str());
     let ok = password_matches(hash, password);
+    if !ok && let Some(ip) = address {
+        services.address_throttle.failed(ip);
+    }
     let Some(mut user) = user else {
-        if let Some(ip) = address {
-            services.address_throttle.failed(ip);
-        }
+        services.address_throttle.unknown_failed(&username, now);
         let event =
-            NewEvent::now(username, "auth.login_failed", "user", username).detail(format!("unknown account {from}"));
+            NewEvent::now(&username, "auth.login_failed", "user", &username).detail(format!("unknown account {from}"));
         services.events.append_event(&event)?;
         return Err(bad_credentials());
     };
     if !ok {
-        if let Some(ip) = address {
-            services.address_throttle.failed(ip);
-        }
         user.failed_logins += 1;
         user.locked_until = lock_after(user.failed_logins).map(|d| now + d);
         let detail = format!("failure {} {from}", user.failed_logins);
-        let event = NewEvent::now(username, "auth.login_failed", "user", username).detail(detail);
+        let event = NewEvent::now(&username, "auth.login_failed", "user", &username).detail(detail);
         services.users.update_user(&user, &event)?;
         return Err(bad_credentials());
     }
     if !user.active {
-        let event = NewEvent::now(username, "auth.login_disabled", "user", username).detail(from);
+        let event = NewEvent::now(&username, "auth.login_disabled", "user", &username).detail(from);
         services.events.append_event(&event)?;
         return Err(AppError::unauthorized("account_disabled", "Tài khoản đã bị khóa."));
     }
-    if let Some(ip) = address {
-        services.address_throttle.succeeded(ip);
-    }
     user.failed_logins = 0;
     user.locked_until = None;
-    services.users.update_user(&user, &NewEvent::now(username, "auth.login", "user", username).detail(from))?;
+    services.users.update_user(&user, &NewEvent::now(&username, "auth.login", "user", &username).detail(from))?;
     issue(services, user)
+}
+
+/// Longest username kept in the event log for a refused sign-in (valid ones have at most 32).
+const LOGGED_USERNAME_CHARS: usize = 40;
+
+/// The username as the event log keeps it: at most `LOGGED_USERNAME_CHARS` characters, without
+/// control characters, with the length of what was cut off.
+fn logged_username(username: &str) -> String {
+    let total = username.chars().count();
+    let mut kept: String = username.chars().filter(|c| !c.is_control()).take(LOGGED_USERNAME_CHARS).collect();
+    if total > LOGGED_USERNAME_CHARS {
+        kept.push_str(&format!("…(+{} ký tự)", total - LOGGED_USERNAME_CHARS));
+    }
+    kept
 }
 
 /// Checks a signed-in user's password again, as an electronic signature. Wrong passwords count

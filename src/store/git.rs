@@ -11,6 +11,7 @@ use super::commit::write_commit;
 use super::tree::{Trees, replace_file};
 use crate::service::ports::{CommitRequest, ContentStore, PortError, PortResult, StoredCommit};
 
+use crate::service::ports::EVENT_ANCHOR_REF;
 use crate::service::ports::PUBLISHED_REF as BRANCH;
 
 /// The bare repository behind the store. git2's `Repository` is not `Sync`, so access is
@@ -87,16 +88,13 @@ impl GitStore {
     }
 }
 
-/// Only the published branch and draft refs may be written.
+/// Only the published branch, draft refs and the event anchors may be written.
 fn writable(reference: &str) -> bool {
     reference == BRANCH
+        || reference == EVENT_ANCHOR_REF
         || reference
             .strip_prefix("refs/drafts/")
             .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
-}
-
-fn head_of(repo: &Repository) -> PortResult<Option<Oid>> {
-    target_of(repo, BRANCH)
 }
 
 fn target_of(repo: &Repository, reference: &str) -> PortResult<Option<Oid>> {
@@ -113,6 +111,31 @@ fn stored(id: Oid, seconds: i64, message: &str) -> StoredCommit {
         .unwrap_or_default();
     let time = DateTime::from_timestamp(seconds, 0).unwrap_or_default().naive_utc();
     StoredCommit { commit: id.to_string(), time, trailers }
+}
+
+impl GitStore {
+    /// Commits of `reference` along first parents, oldest first, after `since`.
+    fn first_parent_history(&self, reference: &str, since: Option<&str>) -> PortResult<Vec<StoredCommit>> {
+        let repo = self.repo();
+        let Some(head) = target_of(&repo, reference)? else {
+            return Ok(vec![]);
+        };
+        let mut walk = repo.revwalk().map_err(failure("revwalk"))?;
+        walk.push(head).map_err(failure("revwalk"))?;
+        walk.simplify_first_parent().map_err(failure("revwalk"))?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).map_err(failure("revwalk"))?;
+        if let Some(since) = since.and_then(|s| Oid::from_str(s).ok())
+            && repo.find_commit(since).is_ok()
+        {
+            walk.hide(since).map_err(failure("revwalk"))?;
+        }
+        walk.map(|id| {
+            let id = id.map_err(failure("revwalk"))?;
+            let commit = repo.find_commit(id).map_err(failure("read commit"))?;
+            Ok(stored(id, commit.time().seconds(), commit.message().unwrap_or_default()))
+        })
+        .collect()
+    }
 }
 
 impl ContentStore for GitStore {
@@ -195,25 +218,11 @@ impl ContentStore for GitStore {
     }
 
     fn history_since(&self, since: Option<&str>) -> PortResult<Vec<StoredCommit>> {
-        let repo = self.repo();
-        let Some(head) = head_of(&repo)? else {
-            return Ok(vec![]);
-        };
-        let mut walk = repo.revwalk().map_err(failure("revwalk"))?;
-        walk.push(head).map_err(failure("revwalk"))?;
-        walk.simplify_first_parent().map_err(failure("revwalk"))?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).map_err(failure("revwalk"))?;
-        if let Some(since) = since.and_then(|s| Oid::from_str(s).ok())
-            && repo.find_commit(since).is_ok()
-        {
-            walk.hide(since).map_err(failure("revwalk"))?;
-        }
-        walk.map(|id| {
-            let id = id.map_err(failure("revwalk"))?;
-            let commit = repo.find_commit(id).map_err(failure("read commit"))?;
-            Ok(stored(id, commit.time().seconds(), commit.message().unwrap_or_default()))
-        })
-        .collect()
+        self.first_parent_history(BRANCH, since)
+    }
+
+    fn history_of(&self, reference: &str) -> PortResult<Vec<StoredCommit>> {
+        self.first_parent_history(reference, None)
     }
 
     fn read_file(&self, commit: &str, path: &str) -> PortResult<(String, String)> {

@@ -58,8 +58,9 @@ pub fn problems(services: &Services, code: &ProcedureCode, markdown: &str) -> Ap
     Ok(check_document(&file, &catalog::reference(services)?.data).1)
 }
 
-/// 422 `invalid_document` listing every problem, or nothing.
-pub fn validate(services: &Services, code: &ProcedureCode, markdown: &str) -> AppResult<()> {
+/// 413 `document_too_large` for a file over `MAX_MARKDOWN`: the bound on what checking and
+/// rendering one document may cost.
+pub fn require_size(markdown: &str) -> AppResult<()> {
     if markdown.len() > MAX_MARKDOWN {
         return Err(AppError::new(
             crate::error::ErrorKind::PayloadTooLarge,
@@ -67,6 +68,12 @@ pub fn validate(services: &Services, code: &ProcedureCode, markdown: &str) -> Ap
             "Tài liệu quá lớn (tối đa 512 KB).",
         ));
     }
+    Ok(())
+}
+
+/// 422 `invalid_document` listing every problem, or nothing.
+pub fn validate(services: &Services, code: &ProcedureCode, markdown: &str) -> AppResult<()> {
+    require_size(markdown)?;
     let found = problems(services, code, markdown)?;
     if found.is_empty() {
         return Ok(());

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use chrono::NaiveDate;
 
 use super::{code_of, draft_markdown, load, refused, require_text, signature, validate};
-use crate::domain::change_request::{ChangeKind, Step, next};
+use crate::domain::change_request::{ChangeKind, Step, check_effective_date, next};
 use crate::domain::event::NewEvent;
 use crate::domain::{Action, Actor, ProcedureStatus, Resource, authorize};
 use crate::error::{AppError, AppResult};
@@ -79,7 +79,11 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
         }
         (_, None) => return Err(AppError::procedure_not_found(code.as_str())),
     };
-    let effective = input.effective_date.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let today = chrono::Utc::now().date_naive();
+    let previous_effective = current.as_ref().map(|p| p.effective_date);
+    let effective = input.effective_date.unwrap_or_else(|| today.max(previous_effective.unwrap_or(today)));
+    check_effective_date(effective, approval.signed_at.date(), previous_effective, today)
+        .map_err(|r| AppError::unprocessable(r.code, r.message))?;
     let draft = draft_markdown(services, &cr)?;
     let head = services.store.head()?;
     let (files, deletions) = match cr.kind {

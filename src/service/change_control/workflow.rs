@@ -102,16 +102,32 @@ pub fn submit(
     save(services, &cr, after, None, event(actor, "change_request.submit", &cr).detail(detail))
 }
 
-/// A named reviewer approves the current content or asks for changes (which sends it back to draft).
+/// A signer's decision applies to the content they were shown: `seen` is the content hash the page
+/// or client displayed. 409 `content_changed` when the draft was edited since (the author could
+/// otherwise swap the text between the signer opening it and signing).
+fn require_seen(cr: &ChangeRequestRecord, seen: Option<&str>) -> AppResult<()> {
+    match seen.map(str::trim) {
+        Some(hash) if hash != cr.content_hash => Err(AppError::conflict(
+            "content_changed",
+            "Nội dung đã được sửa sau khi bạn mở yêu cầu; hãy tải lại, đọc bản hiện tại rồi ký lại.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A named reviewer approves the current content or asks for changes (which sends it back to
+/// draft). `seen`: the content hash the reviewer was shown (see `require_seen`).
 pub fn review(
     services: &Services,
     actor: &Actor,
     id: i32,
     approve: bool,
     comment: &str,
+    seen: Option<&str>,
 ) -> AppResult<ChangeRequestRecord> {
     let cr = load(services, id)?;
     authorize(actor, Action::ReviewChange, involved(&cr))?;
+    require_seen(&cr, seen)?;
     let status = next(cr.status, if approve { Step::ApproveReview } else { Step::RequestChanges }).map_err(refused)?;
     let comment = if approve {
         comment.trim().to_owned()
@@ -125,16 +141,19 @@ pub fn review(
 }
 
 /// The named approver signs: password entered again, every reviewer's approval on this exact
-/// content, and the signature bound to its content hash.
+/// content, and the signature bound to its content hash. `seen`: the content hash the approver
+/// was shown (see `require_seen`).
 pub fn approve(
     services: &Services,
     actor: &Actor,
     id: i32,
     password: &str,
     comment: &str,
+    seen: Option<&str>,
 ) -> AppResult<ChangeRequestRecord> {
     let cr = load(services, id)?;
     authorize(actor, Action::ApproveChange, involved(&cr))?;
+    require_seen(&cr, seen)?;
     let status = next(cr.status, Step::Approve).map_err(refused)?;
     let signoffs = services.changes.signoffs(id)?;
     let reviews: Vec<Signed<'_>> = signoffs

@@ -14,6 +14,10 @@ pub struct Signature {
 /// The published branch: every published revision is one commit on it.
 pub const PUBLISHED_REF: &str = "refs/heads/main";
 
+/// The ref whose commits anchor the event log: each names the newest event's id and hash at that
+/// moment (see `service::audit_log`).
+pub const EVENT_ANCHOR_REF: &str = "refs/qms/event-anchors";
+
 /// The ref holding the work in progress of change request `id`.
 pub fn draft_ref(id: i32) -> String {
     format!("refs/drafts/{id}")
@@ -80,6 +84,8 @@ pub trait ContentStore: Send + Sync {
     fn commit(&self, request: &CommitRequest) -> PortResult<StoredCommit>;
     /// Commits of the published branch, oldest first, after `since` (all when `None`).
     fn history_since(&self, since: Option<&str>) -> PortResult<Vec<StoredCommit>>;
+    /// Every commit of `reference` (first parents), oldest first; empty when the ref is absent.
+    fn history_of(&self, reference: &str) -> PortResult<Vec<StoredCommit>>;
     /// A file as it is in `commit`, with the id of its blob.
     fn read_file(&self, commit: &str, path: &str) -> PortResult<(String, String)>;
     /// A blob's text by id.

@@ -13,7 +13,7 @@ use crate::domain::{Action, Actor, Resource, authorize};
 use crate::error::{AppError, AppResult};
 use crate::service::Services;
 use crate::service::change_control::require_text;
-use crate::service::ports::{CaFilter, CaRecord, ChangeFilter, PortError};
+use crate::service::ports::{CaFilter, CaRecord, ChangeFilter, ChangeRequestRecord, PortError};
 
 /// A new corrective action.
 #[derive(Debug, Clone)]
@@ -112,12 +112,18 @@ pub fn start(services: &Services, actor: &Actor, id: i32) -> AppResult<CaRecord>
     )
 }
 
+/// Whether `cr` is a change made for this action: published after the action was planned. A
+/// revision published before then cannot be the correction of a problem found later.
+fn published_for(ca: &CaRecord, cr: &ChangeRequestRecord) -> bool {
+    cr.status == ChangeStatus::Published && cr.updated_at >= ca.created_at
+}
+
 /// The published change request that carries the required procedure change, if there is one:
 /// the linked request, or else a request for that procedure published after the action was planned.
-fn published_change(services: &Services, ca: &CaRecord, code: &str) -> AppResult<Option<(i32, Option<i32>)>> {
+fn published_change(services: &Services, ca: &CaRecord, code: &str) -> AppResult<Option<i32>> {
     if let Some(cr_id) = ca.change_request_id {
         let cr = services.changes.change_request(cr_id)?;
-        return Ok(cr.filter(|c| c.status == ChangeStatus::Published).map(|c| (c.id, c.published_revision)));
+        return Ok(cr.filter(|c| published_for(ca, c)).map(|c| c.id));
     }
     let filter = ChangeFilter {
         status: Some(ChangeStatus::Published),
@@ -125,8 +131,8 @@ fn published_change(services: &Services, ca: &CaRecord, code: &str) -> AppResult
         limit: 100,
         ..Default::default()
     };
-    let found = services.changes.change_requests(&filter)?.0.into_iter().find(|c| c.created_at >= ca.created_at);
-    Ok(found.map(|c| (c.id, c.published_revision)))
+    let found = services.changes.change_requests(&filter)?.0.into_iter().find(|c| published_for(ca, c));
+    Ok(found.map(|c| c.id))
 }
 
 /// Completes an action with its evidence. 409 `change_not_published` while the procedure change
@@ -139,7 +145,7 @@ pub fn complete(services: &Services, actor: &Actor, id: i32, evidence: &str) -> 
     ca.evidence = require_text(evidence, "missing_evidence", "Cần ghi bằng chứng đã thực hiện.")?;
     if let Some(code) = ca.requires_change_of.clone() {
         match published_change(services, &ca, &code)? {
-            Some((cr_id, _)) => ca.change_request_id = Some(cr_id),
+            Some(cr_id) => ca.change_request_id = Some(cr_id),
             None => {
                 return Err(AppError::conflict(
                     "change_not_published",
@@ -190,6 +196,12 @@ pub fn link_change(services: &Services, actor: &Actor, id: i32, change_request_i
     })?;
     if ca.requires_change_of.as_deref().is_some_and(|code| code != cr.code) {
         return Err(AppError::unprocessable("wrong_procedure", "Yêu cầu thay đổi không thuộc quy trình cần sửa."));
+    }
+    if cr.status == ChangeStatus::Published && !published_for(&ca, &cr) {
+        return Err(AppError::unprocessable(
+            "change_published_before_action",
+            format!("Yêu cầu thay đổi số {} đã ban hành trước khi lập hành động này; cần một bản sửa đổi mới.", cr.id),
+        ));
     }
     ca.requires_change_of.get_or_insert(cr.code.clone());
     ca.change_request_id = Some(cr.id);

@@ -147,9 +147,17 @@ impl<S, B> TestApp<B> for S where
 {
 }
 
-/// A JSON API client over the in-process app, signing in as each user.
+/// A JSON API client over the in-process app. Each user signs in once (argon2 is slow on
+/// purpose); the token is kept for the client's later calls.
 pub struct Client<S> {
     pub app: S,
+    tokens: std::cell::RefCell<std::collections::HashMap<String, String>>,
+}
+
+impl<S> Client<S> {
+    pub fn new(app: S) -> Self {
+        Self { app, tokens: Default::default() }
+    }
 }
 
 impl<S, B> Client<S>
@@ -157,7 +165,18 @@ where
     S: actix_web::dev::Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: actix_web::body::MessageBody,
 {
+    /// The user's token, signing in the first time.
     pub async fn token(&self, user: &str) -> String {
+        if let Some(token) = self.tokens.borrow().get(user) {
+            return token.clone();
+        }
+        let token = self.sign_in(user).await;
+        self.tokens.borrow_mut().insert(user.to_owned(), token.clone());
+        token
+    }
+
+    /// Signs in through the API (a fresh token every time).
+    pub async fn sign_in(&self, user: &str) -> String {
         let password = if user == "admin" { ADMIN_PASSWORD.to_owned() } else { password_of(user) };
         let req = test::TestRequest::post()
             .uri("/api/v1/auth/login")
@@ -177,7 +196,9 @@ where
         let req = match method {
             "GET" => test::TestRequest::get(),
             "PUT" => test::TestRequest::put(),
-            _ => test::TestRequest::post(),
+            "POST" => test::TestRequest::post(),
+            "DELETE" => test::TestRequest::delete(),
+            other => panic!("the test client has no method {other}"),
         }
         .uri(uri)
         .insert_header(("Authorization", format!("Bearer {token}")));
@@ -189,6 +210,18 @@ where
         let status = res.status();
         (status, body_json(res).await)
     }
+}
+
+/// Today's date in UTC, as the service dates things (tests date relative to it, never to a fixed day).
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The value of the first hidden field `name` on a page.
+pub fn hidden_value(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page.find(&marker).unwrap_or_else(|| panic!("no hidden field {name}")) + marker.len();
+    page[at..].split('"').next().unwrap_or_default().to_owned()
 }
 
 /// The CSRF token of the first form on a page.
@@ -205,4 +238,95 @@ pub fn form_post(uri: &str, token: &str, fields: &[(&str, &str)]) -> actix_http:
         .insert_header(("content-type", "application/x-www-form-urlencoded"))
         .set_payload(serde_html_form::to_string(fields).expect("form fields"))
         .to_request()
+}
+
+/// A running instance for a test, in the manner of crates.io's `TestApp`: a small corpus, the
+/// accounts the test needs, and the directories kept alive as long as the instance.
+pub struct World {
+    pub tree: TempDir,
+    pub data: TempDir,
+    pub started: Startup,
+}
+
+/// A change to the settings of a `World` before it starts.
+type SettingsTweak = Box<dyn FnOnce(&mut Settings)>;
+
+/// Builds a `World`: `World::with(&["QT-HTI-01"]).user("thuky", &[Role::Secretary], &[]).start()`.
+pub struct WorldBuilder {
+    codes: Vec<String>,
+    users: Vec<(String, Vec<qms::domain::Role>, Vec<String>)>,
+    tweak: Option<SettingsTweak>,
+}
+
+impl World {
+    pub fn with(codes: &[&str]) -> WorldBuilder {
+        WorldBuilder { codes: codes.iter().map(|c| c.to_string()).collect(), users: vec![], tweak: None }
+    }
+
+    /// The usual cast: a secretary, a reviewer of HTI, an approver, a staff member of HTI.
+    pub fn with_cast(codes: &[&str]) -> WorldBuilder {
+        use qms::domain::Role;
+        Self::with(codes)
+            .user("thuky", &[Role::Secretary], &[])
+            .user("xemxet", &[Role::Reviewer], &["HTI"])
+            .user("lanhdao", &[Role::Approver], &[])
+            .user("canbo", &[Role::Staff], &["HTI"])
+    }
+}
+
+impl WorldBuilder {
+    pub fn user(mut self, name: &str, roles: &[qms::domain::Role], fields: &[&str]) -> Self {
+        self.users.push((name.into(), roles.to_vec(), fields.iter().map(|f| f.to_string()).collect()));
+        self
+    }
+
+    pub fn settings(mut self, tweak: impl FnOnce(&mut Settings) + 'static) -> Self {
+        self.tweak = Some(Box::new(tweak));
+        self
+    }
+
+    pub fn start(self) -> World {
+        let codes: Vec<&str> = self.codes.iter().map(String::as_str).collect();
+        let tree = small_corpus(&codes);
+        let data = tempfile::tempdir().expect("temp dir");
+        let mut s = settings(data.path(), tree.path());
+        if let Some(tweak) = self.tweak {
+            tweak(&mut s);
+        }
+        let started = start(s);
+        for (name, roles, fields) in &self.users {
+            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+            add_user(&started, name, roles, &fields);
+        }
+        World { tree, data, started }
+    }
+}
+
+/// Takes a revision of `code` with `edit` applied from draft to published through the API (the
+/// cast of `World::with_cast`); the published procedure.
+pub async fn publish_edit<S, B>(c: &Client<S>, code: &str, edit: impl FnOnce(&str) -> String) -> serde_json::Value
+where
+    S: actix_web::dev::Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
+{
+    use actix_web::http::StatusCode;
+    use serde_json::json;
+    let new = json!({"code": code, "reason": "Cập nhật", "kind": "revise"});
+    let (status, cr) = c.call("thuky", "POST", "/api/v1/change-requests", Some(new)).await;
+    assert_eq!(status, StatusCode::CREATED, "{cr}");
+    let path = format!("/api/v1/change-requests/{}", cr["id"]);
+    let markdown = edit(cr["markdown"].as_str().expect("markdown"));
+    let (status, cr) = c.call("thuky", "PUT", &format!("{path}/content"), Some(json!({"markdown": markdown}))).await;
+    assert_eq!(status, StatusCode::OK, "{cr}");
+    let seen = cr["content_hash"].clone();
+    let route = json!({"reviewers": ["xemxet"], "approver": "lanhdao"});
+    assert_eq!(c.call("thuky", "POST", &format!("{path}/submit"), Some(route)).await.0, StatusCode::OK);
+    let review = json!({"decision": "approve", "content_hash": seen});
+    assert_eq!(c.call("xemxet", "POST", &format!("{path}/reviews"), Some(review)).await.0, StatusCode::OK);
+    let sign = json!({"password": password_of("lanhdao"), "content_hash": seen});
+    assert_eq!(c.call("lanhdao", "POST", &format!("{path}/approve"), Some(sign)).await.0, StatusCode::OK);
+    let (status, published) =
+        c.call("thuky", "POST", &format!("{path}/publish"), Some(json!({"summary": "Cập nhật"}))).await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+    published
 }

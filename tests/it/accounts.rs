@@ -1,10 +1,8 @@
 //! Accounts, tokens, sign-in throttling and the event log, through the API as clients use it.
 
-mod common;
-
+use crate::common::*;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
-use common::*;
 use jsonwebtoken::{EncodingKey, Header};
 use serde_json::{Value, json};
 

@@ -3,8 +3,8 @@
 
 use qms::domain::Role;
 
+use super::harness::{Browser, Site};
 use crate::common;
-use crate::harness::{Browser, Site};
 
 const ADDED: &str = "Tiếp nhận cả hồ sơ nộp trực tuyến qua Cổng dịch vụ công.";
 

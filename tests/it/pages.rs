@@ -1,10 +1,8 @@
 //! The reading pages, signed in through the login form as a browser would.
 
-mod common;
-
+use crate::common::*;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
-use common::*;
 
 const CODES: [&str; 4] = ["QT-HT-01", "QT-HT-03", "QT-HTI-01", "QT-CT-01"];
 

@@ -1,9 +1,7 @@
 //! Vietnamese search over the whole corpus, with and without diacritics.
 
-mod common;
-
+use crate::common::*;
 use actix_web::http::StatusCode;
-use common::*;
 use qms::domain::Role;
 
 fn all_codes() -> Vec<String> {
@@ -30,7 +28,7 @@ async fn queries_with_and_without_diacritics_find_and_rank_the_right_procedures(
     let data = tempfile::tempdir().unwrap();
     let started = start(settings(data.path(), tree.path()));
     add_user(&started, "canbo", &[Role::Staff], &[]);
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
 
     // (query, the procedure ranked first — or one of them when two titles fit equally — and
     // procedures that must be among the results)

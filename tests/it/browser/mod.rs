@@ -1,8 +1,6 @@
 //! The user journeys in real Chromium: staff, the ISO secretary, an internal auditor and the owner of
 //! a corrective action, each through the pages they use, with screenshots at desktop and phone widths.
 
-#[path = "../common/mod.rs"]
-mod common;
 mod harness;
 
 mod audit_to_closure;

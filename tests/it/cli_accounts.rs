@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, RunQueryDsl, SqliteConnection};
+use diesel::{Connection, ExpressionMethods, QueryDsl, RunQueryDsl, SqliteConnection};
 
 fn qms(data: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qms"))
@@ -114,4 +114,66 @@ fn the_event_log_survives_the_rebuild_that_drops_its_hash_index() {
     assert_eq!(ids, [1, 2, 3, 4], "every row kept with its id, the next one numbered after them");
     let out = qms(d, &["audit-log", "verify"], "");
     assert!(out.status.success() && text(&out).contains("4 entries verified"), "{}", text(&out));
+}
+
+/// The chain alone cannot show the newest entries removed, nor an entry edited with every later
+/// hash recomputed: the anchors in the git store do.
+#[test]
+fn audit_log_verify_compares_the_log_with_its_anchors_in_git() {
+    use qms::db::schema::events::dsl as e;
+    use qms::domain::event::NewEvent;
+    for attack in ["remove the newest", "edit and recompute the chain"] {
+        let data = tempfile::tempdir().unwrap();
+        let d = data.path();
+        for name in ["anh", "binh", "chi"] {
+            assert!(qms(d, &["user", "add", name, "--name", name], "hoa-sen-2026\n").status.success());
+        }
+        let out = qms(d, &["audit-log", "verify"], "");
+        assert!(text(&out).contains("3 entries verified, 1 anchors"), "{}", text(&out));
+        let mut db = SqliteConnection::establish(d.join("qms.sqlite3").to_str().unwrap()).unwrap();
+        if attack == "remove the newest" {
+            db.batch_execute("DELETE FROM events WHERE id = 3").unwrap();
+        } else {
+            type Row = (i32, String, String, String, String, String, Option<String>, Option<String>, String);
+            let rows: Vec<Row> = e::events
+                .select((
+                    e::id,
+                    e::at,
+                    e::actor,
+                    e::action,
+                    e::entity_type,
+                    e::entity_id,
+                    e::before_digest,
+                    e::after_digest,
+                    e::detail,
+                ))
+                .order(e::id.asc())
+                .load(&mut db)
+                .unwrap();
+            let mut prev = qms::domain::event::GENESIS.to_owned();
+            for (id, at, actor, action, entity_type, entity_id, before_digest, after_digest, detail) in rows {
+                let actor = if id == 2 { "mallory".to_owned() } else { actor };
+                let event = NewEvent {
+                    at,
+                    actor: actor.clone(),
+                    action,
+                    entity_type,
+                    entity_id,
+                    before_digest,
+                    after_digest,
+                    detail,
+                };
+                let hash = event.chained_hash(&prev);
+                diesel::update(e::events.filter(e::id.eq(id)))
+                    .set((e::actor.eq(actor), e::prev_hash.eq(&prev), e::hash.eq(&hash)))
+                    .execute(&mut db)
+                    .unwrap();
+                prev = hash;
+            }
+        }
+        let out = qms(d, &["audit-log", "verify"], "");
+        assert_eq!(out.status.code(), Some(1), "{attack}: {}", text(&out));
+        assert!(text(&out).contains("BROKEN at event id 3"), "{attack}: {}", text(&out));
+        assert!(text(&out).contains("anchor"), "{attack}: {}", text(&out));
+    }
 }

@@ -1,11 +1,9 @@
 //! The same start-up, import, reads and rebuild-from-git on a real PostgreSQL server. `.ci/run`
 //! installs and starts PostgreSQL and sets QMS_TEST_POSTGRES_URL; in CI a missing server fails.
 
-mod common;
-
+use crate::common::*;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
-use common::*;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 
@@ -109,10 +107,10 @@ fn publish_a_revision(started: &qms::app::Startup) {
     };
     let cr = create::create(s, &thuky, new).unwrap();
     let text = read_corpus_file("QT-HTI-09").replacen("## 2. Phạm vi", "Bổ sung.\n\n## 2. Phạm vi", 1);
-    edit::save_content(s, &thuky, cr.id, &text).unwrap();
+    let cr = edit::save_content(s, &thuky, cr.id, &text).unwrap();
     workflow::submit(s, &thuky, cr.id, vec!["xemxet".into()], "lanhdao".into()).unwrap();
-    workflow::review(s, &xemxet, cr.id, true, "").unwrap();
-    workflow::approve(s, &lanhdao, cr.id, &password_of("lanhdao"), "").unwrap();
+    workflow::review(s, &xemxet, cr.id, true, "", Some(&cr.content_hash)).unwrap();
+    workflow::approve(s, &lanhdao, cr.id, &password_of("lanhdao"), "", Some(&cr.content_hash)).unwrap();
     let input = publish::PublishInput { effective_date: None, summary: "Bổ sung".into() };
     let view = publish::publish(s, &thuky, cr.id, input).unwrap();
     assert_eq!(view.revision.revision, 2);

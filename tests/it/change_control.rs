@@ -1,10 +1,8 @@
 //! Change control through the API: draft → submit → review → approve → publish, the rules that
 //! guard each step, and two publishes racing on one procedure.
 
-mod common;
-
+use crate::common::*;
 use actix_web::http::StatusCode;
-use common::*;
 use qms::domain::Role;
 use serde_json::{Value, json};
 
@@ -55,7 +53,7 @@ async fn approved_edit<S: TestApp<B>, B: actix_web::body::MessageBody>(
 #[actix_web::test]
 async fn a_revision_goes_from_draft_to_published() {
     let (_tree, data, started) = setup();
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
 
     let (status, err) = c
         .call(
@@ -141,17 +139,27 @@ async fn a_revision_goes_from_draft_to_published() {
     let (_, current) = c.call("canbo", "GET", "/api/v1/procedures/QT-HTI-01", None).await;
     assert_eq!(current["revision"], 1);
 
+    // A revision takes effect after its approval and within a year, never dated before revision 1.
+    for bad in ["1900-01-01", "9999-12-31", &(today() - chrono::Duration::days(1)).to_string()] {
+        let body = json!({"summary": "Bổ sung", "effective_date": bad});
+        let (status, err) = c.call("thuky", "POST", &format!("{path}/publish"), Some(body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {err}");
+        assert_eq!(err["error"]["code"], "invalid_effective_date");
+    }
+    let (_, unchanged) = c.call("canbo", "GET", "/api/v1/procedures/QT-HTI-01", None).await;
+    assert_eq!(unchanged["revision"], 1, "a refused date publishes nothing");
+    let effective = (today() + chrono::Duration::days(7)).to_string();
     let (status, published) = c
         .call(
             "thuky",
             "POST",
             &format!("{path}/publish"),
-            Some(json!({"summary": "Bổ sung đăng ký trực tuyến", "effective_date": "2026-12-01"})),
+            Some(json!({"summary": "Bổ sung đăng ký trực tuyến", "effective_date": effective})),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{published}");
     assert_eq!(published["revision"], 2);
-    assert_eq!(published["effective_date"], "2026-12-01");
+    assert_eq!(published["effective_date"], effective.as_str());
     assert_eq!(published["front_matter"]["revision"], 2);
     assert!(published["markdown"].as_str().unwrap().contains("trực tuyến"));
 
@@ -201,7 +209,7 @@ async fn a_revision_goes_from_draft_to_published() {
 #[actix_web::test]
 async fn editing_after_approval_blocks_publishing_until_approved_again() {
     let (_tree, _data, started) = setup();
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
     let id = approved_change(&c, "Câu bổ sung thứ nhất.").await;
     let path = format!("/api/v1/change-requests/{id}");
     let (_, cr) = c.call("thuky", "GET", &path, None).await;
@@ -235,7 +243,7 @@ async fn editing_after_approval_blocks_publishing_until_approved_again() {
 async fn authors_cannot_approve_and_closed_requests_stay_closed() {
     let (_tree, _data, started) = setup();
     add_user(&started, "kiemnhiem", &[Role::Secretary, Role::Approver], &[]);
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
     let (_, cr) = c
         .call(
             "kiemnhiem",
@@ -287,7 +295,7 @@ async fn authors_cannot_approve_and_closed_requests_stay_closed() {
 #[actix_web::test]
 async fn two_publishes_racing_on_one_procedure_one_wins() {
     let (_tree, data, started) = setup();
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
     let first = approved_change(&c, "Phương án thứ nhất.").await;
     let second = approved_change(&c, "Phương án thứ hai.").await;
     let c = &c;
@@ -313,7 +321,7 @@ async fn two_publishes_racing_on_one_procedure_one_wins() {
 #[actix_web::test]
 async fn the_dashboard_counts_what_needs_attention() {
     let (_tree, _data, started) = setup();
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
     let (status, before) = c.call("canbo", "GET", "/api/v1/dashboard", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(before["procedures"]["effective"], 3);
@@ -395,7 +403,7 @@ async fn publish<S: TestApp<B>, B: actix_web::body::MessageBody>(c: &Client<S>, 
 #[actix_web::test]
 async fn new_procedures_are_created_and_old_ones_retired() {
     let (_tree, data, started) = setup();
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
 
     // Create: a new procedure, revision 1.
     let markdown = read_corpus_file("QT-HTI-05")
@@ -506,7 +514,7 @@ async fn route<S: TestApp<B>, B: actix_web::body::MessageBody>(c: &Client<S>, id
 async fn the_procedure_page_shows_every_change_at_once() {
     use diesel::{Connection, RunQueryDsl, SqliteConnection};
     let (_tree, data, started) = setup();
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
     let staff = sign_in(&c.app, "canbo", &password_of("canbo")).await;
     let read = || async {
         body_text(actix_web::test::call_service(&c.app, page("/procedures/QT-HTI-01", &staff)).await).await
@@ -548,7 +556,7 @@ async fn the_procedure_page_shows_every_change_at_once() {
 #[actix_web::test]
 async fn a_revision_cites_what_its_front_matter_lists() {
     let (_tree, _data, started) = setup();
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
     let citing =
         |key: &str| started.state.services.index.procedures_citing(key).unwrap().contains(&"QT-HTI-01".to_owned());
     assert!(citing("BLDS-2015") && !citing("ND-23-2015"));
@@ -579,7 +587,7 @@ async fn a_revision_cites_what_its_front_matter_lists() {
 #[actix_web::test]
 async fn the_history_comes_a_page_at_a_time() {
     let (_tree, _data, started) = setup();
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
     for sentence in ["Lần sửa thứ nhất.", "Lần sửa thứ hai."] {
         let id = approved_change(&c, sentence).await;
         publish(&c, id).await;

@@ -1,11 +1,9 @@
 //! The administration pages: accounts through forms, errors beside the field, the event log.
 
-mod common;
-
+use crate::common::*;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
-use common::*;
 
 fn post(uri: &str, token: &str, body: &str) -> actix_http::Request {
     TestRequest::post()

@@ -3,8 +3,8 @@
 use fantoccini::wd::PrintConfiguration;
 use qms::domain::Role;
 
+use super::harness::{Browser, Site};
 use crate::common;
-use crate::harness::{Browser, Site};
 
 #[actix_web::test]
 async fn staff_find_a_procedure_without_diacritics_read_and_print_it() {

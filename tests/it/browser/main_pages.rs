@@ -4,8 +4,8 @@
 use qms::domain::Role;
 use serde_json::{Value, json};
 
+use super::harness::{Browser, Site};
 use crate::common;
-use crate::harness::{Browser, Site};
 
 /// Calls the JSON API as `user`, as an external client would.
 fn api(site: &Site, user: &str, path: &str, body: Value) -> Value {

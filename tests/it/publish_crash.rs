@@ -1,8 +1,6 @@
 //! Killing the process during a publish: the `qms` binary is aborted at fault points just before
 //! and just after the git commit; after a restart, git and the database agree and nothing is lost.
 
-mod common;
-
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -30,7 +28,7 @@ fn qms(data: &Path, corpus: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_qms"));
     cmd.env("QMS_DATA_DIR", data)
         .env("QMS_PROCEDURES_DIR", corpus)
-        .env("QMS_ADMIN_PASSWORD", common::ADMIN_PASSWORD)
+        .env("QMS_ADMIN_PASSWORD", crate::common::ADMIN_PASSWORD)
         .env_remove("QMS_FAULT")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -57,7 +55,7 @@ fn serve(data: &Path, corpus: &Path, fault: Option<&str>) -> Server {
 fn add_user(data: &Path, corpus: &Path, name: &str, roles: &str) {
     let mut child = qms(data, corpus).args(["user", "add", name, "--name", name, "--roles", roles]).spawn().unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(format!("{}\n", common::password_of(name)).as_bytes()).unwrap();
+    child.stdin.take().unwrap().write_all(format!("{}\n", crate::common::password_of(name)).as_bytes()).unwrap();
     assert!(child.wait().unwrap().success());
 }
 
@@ -65,7 +63,7 @@ fn call(server: &Server, user: &str, method: &str, path: &str, body: Value) -> R
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let login = agent
         .post(&format!("{}/api/v1/auth/login", server.base))
-        .send_json(json!({"username": user, "password": common::password_of(user)}))
+        .send_json(json!({"username": user, "password": crate::common::password_of(user)}))
         .map_err(|e| e.to_string())?
         .body_mut()
         .read_json::<Value>()
@@ -100,7 +98,7 @@ fn approved_change(server: &Server) -> i64 {
         ("thuky", "PUT", "content", json!({"markdown": markdown})),
         ("thuky", "POST", "submit", json!({"reviewers": ["xemxet"], "approver": "lanhdao"})),
         ("xemxet", "POST", "reviews", json!({"decision": "approve"})),
-        ("lanhdao", "POST", "approve", json!({"password": common::password_of("lanhdao")})),
+        ("lanhdao", "POST", "approve", json!({"password": crate::common::password_of("lanhdao")})),
     ];
     for (user, method, action, body) in steps {
         let (status, body) =
@@ -130,7 +128,7 @@ fn state(server: &Server, id: i64) -> (i64, String) {
 
 #[test]
 fn a_crash_at_any_point_of_publishing_leaves_git_and_the_database_consistent() {
-    let corpus = common::small_corpus(&["QT-HT-01", "QT-HTI-01"]);
+    let corpus = crate::common::small_corpus(&["QT-HT-01", "QT-HTI-01"]);
     let data = tempfile::tempdir().unwrap();
     let (d, c) = (data.path(), corpus.path());
     add_user(d, c, "thuky", "secretary");
@@ -142,7 +140,7 @@ fn a_crash_at_any_point_of_publishing_leaves_git_and_the_database_consistent() {
     let id = approved_change(&server);
     assert!(publish(&server, id).is_err(), "the process died during the request");
     wait_for_exit(&mut server);
-    let commits_before = common::git_log(d, "%H").len();
+    let commits_before = crate::common::git_log(d, "%H").len();
     let server = serve(d, c, None);
     assert_eq!(state(&server, id), (1, "approved".into()));
     drop(server);
@@ -151,12 +149,12 @@ fn a_crash_at_any_point_of_publishing_leaves_git_and_the_database_consistent() {
     let mut server = serve(d, c, Some("publish.after_git"));
     assert!(publish(&server, id).is_err());
     wait_for_exit(&mut server);
-    assert_eq!(common::git_log(d, "%H").len(), commits_before + 1, "the commit reached git");
+    assert_eq!(crate::common::git_log(d, "%H").len(), commits_before + 1, "the commit reached git");
     let server = serve(d, c, None);
     assert_eq!(state(&server, id), (2, "published".into()), "reconciled from git at start-up");
     let (status, body) = publish(&server, id).unwrap();
     assert_eq!(status, 409, "published once, never twice: {body}");
-    assert_eq!(common::git_log(d, "%H").len(), commits_before + 1);
+    assert_eq!(crate::common::git_log(d, "%H").len(), commits_before + 1);
     let (_, history) = call(&server, "xemxet", "GET", "/api/v1/procedures/QT-HTI-01/revisions", Value::Null).unwrap();
     assert_eq!(history["total"], 2);
 }

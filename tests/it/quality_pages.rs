@@ -1,11 +1,9 @@
 //! Audits and nonconformities in the web UI: plan (with the independence check), run, log a
 //! finding, analyse, act, verify, close, print.
 
-mod common;
-
+use crate::common::*;
 use actix_web::http::StatusCode;
 use actix_web::test;
-use common::*;
 use qms::domain::Role;
 
 async fn home_of<S: TestApp<B>, B: actix_web::body::MessageBody>(app: &S, token: &str) -> String {
@@ -189,13 +187,13 @@ async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() 
     assert_eq!(call(form_post(&format!("{cr}/submit"), &thuky, &submit)).await.status(), StatusCode::SEE_OTHER);
     let xemxet = sign_in(&app, "xemxet", &password_of("xemxet")).await;
     let xcsrf = csrf_of(&home_of(&app, &xemxet).await);
-    assert_eq!(
-        call(form_post(&format!("{cr}/reviews"), &xemxet, &[("csrf", &xcsrf), ("decision", "approve")])).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let shown = body_text(call(page(&cr, &xemxet)).await).await;
+    let seen = hidden_value(&shown, "content_hash");
+    let review = [("csrf", xcsrf.as_str()), ("decision", "approve"), ("content_hash", &seen)];
+    assert_eq!(call(form_post(&format!("{cr}/reviews"), &xemxet, &review)).await.status(), StatusCode::SEE_OTHER);
     let lanhdao = sign_in(&app, "lanhdao", &password_of("lanhdao")).await;
     let lh = csrf_of(&home_of(&app, &lanhdao).await);
-    let sign = [("csrf", lh.as_str()), ("password", &password_of("lanhdao"))];
+    let sign = [("csrf", lh.as_str()), ("password", &password_of("lanhdao")), ("content_hash", &seen)];
     assert_eq!(call(form_post(&format!("{cr}/approve"), &lanhdao, &sign)).await.status(), StatusCode::SEE_OTHER);
     let publish = [("csrf", tcsrf.as_str()), ("summary", "Bổ sung ghi sổ chứng thực")];
     assert_eq!(call(form_post(&format!("{cr}/publish"), &thuky, &publish)).await.status(), StatusCode::SEE_OTHER);

@@ -2,18 +2,16 @@
 //! the description, and every operation described answers (none falls through to "no such
 //! address").
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::common::*;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
-use common::*;
 
 /// (METHOD, /path) for every `.route(...)` registered in `src/http/mod.rs`, `/api/v1` applied
 /// inside its scope.
 fn registered_routes() -> BTreeSet<(String, String)> {
-    let source = include_str!("../src/http/mod.rs");
+    let source = include_str!("../../src/http/mod.rs");
     let mut routes = BTreeSet::new();
     for line in source.lines() {
         let Some(at) = line.find(".route(\"") else { continue };
@@ -52,7 +50,7 @@ async fn the_description_lists_every_route_and_every_described_operation_answers
 
     // Each described operation reaches its handler: whatever it answers to an empty request, it is
     // not the fallback for unknown addresses.
-    let c = Client { app };
+    let c = Client::new(app);
     let token = c.token("admin").await;
     // Signing out ends the session the other calls use: last.
     let mut operations: Vec<_> = described.iter().collect();

@@ -1,10 +1,8 @@
 //! From an audit plan to a closed nonconformity, through a finding pinned to its revision, a
 //! corrective action that needs a procedure change, and the revision that fixes it.
 
-mod common;
-
+use crate::common::*;
 use actix_web::http::StatusCode;
-use common::*;
 use qms::domain::Role;
 use serde_json::{Value, json};
 
@@ -41,7 +39,7 @@ fn plan(lead: &str, reason: Option<&str>) -> Value {
 #[actix_web::test]
 async fn a_finding_leads_to_a_revision_and_a_closed_nonconformity() {
     let (_tree, _data, started) = setup();
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
 
     // A scope names fields the QMS has.
     let mut unknown = plan("dgvct", None);
@@ -256,7 +254,7 @@ async fn a_finding_leads_to_a_revision_and_a_closed_nonconformity() {
 #[actix_web::test]
 async fn not_effective_reopens_and_out_of_order_steps_are_refused() {
     let (_tree, _data, started) = setup();
-    let c = Client { app: service(&started).await };
+    let c = Client::new(service(&started).await);
     let (status, nc) = c
         .call("thuky", "POST", "/api/v1/nonconformities", Some(json!({"source": "complaint", "procedure_codes": ["QT-CT-01"], "description": "Công dân phản ánh trả kết quả trễ", "severity": "major", "correction": "Xin lỗi công dân, trả ngay"})))
         .await;

@@ -1,9 +1,7 @@
 //! The database is an index of git: restarts keep every revision, a second start imports nothing,
 //! and a deleted database is rebuilt from the store with the same revisions and commits.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use qms::service::ports::RevisionRecord;
 
 const CODES: [&str; 3] = ["QT-HT-02", "QT-HTI-02", "QT-CT-03"];
@@ -113,7 +111,7 @@ async fn a_publish_the_search_index_missed_is_indexed_on_the_next_start() {
         add_user(&first, name, &[role], &[]);
     }
     let before_publish = first.state.services.store.head().unwrap();
-    let c = Client { app: service(&first).await };
+    let c = Client::new(service(&first).await);
     let markdown = read_corpus_file("QT-HTI-01").replacen(
         "## 2. Phạm vi",
         "Tiếp nhận qua Cổng dịch vụ công quốc gia.\n\n## 2. Phạm vi",
@@ -164,7 +162,7 @@ async fn a_publish_the_search_index_missed_is_indexed_on_the_next_start() {
     // reads no commit again and does not rebuild the search index: the missed publish is found
     // through the search index's own marker.
     assert_eq!(second.reconciled.commits_read, 0, "nothing to reconcile after a clean publish");
-    let c = Client { app: service(&second).await };
+    let c = Client::new(service(&second).await);
     assert!(found(&c).await, "the next start indexed the missed publish");
     assert_eq!(second.state.services.search.marker().unwrap(), second.state.services.store.head().unwrap());
 }

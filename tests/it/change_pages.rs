@@ -1,11 +1,9 @@
 //! The change-control journey in the web UI, through the same forms a browser submits.
 
-mod common;
-
+use crate::common::*;
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
-use common::*;
 use qms::domain::Role;
 
 fn textarea(page: &str) -> String {
@@ -85,7 +83,12 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
     let res = call(form_post(
         &format!("/change-requests/{id}/reviews"),
         &xemxet,
-        &[("csrf", &csrf_of(&detail)), ("decision", "approve"), ("comment", "Đồng ý")],
+        &[
+            ("csrf", &csrf_of(&detail)),
+            ("decision", "approve"),
+            ("comment", "Đồng ý"),
+            ("content_hash", &hidden_value(&detail, "content_hash")),
+        ],
     ))
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -93,10 +96,11 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
     let lanhdao = sign_in(&app, "lanhdao", &password_of("lanhdao")).await;
     let detail = body_text(call(get(&format!("/change-requests/{id}"), &lanhdao)).await).await;
     let lcsrf = csrf_of(&detail);
+    let seen = hidden_value(&detail, "content_hash");
     let res = call(form_post(
         &format!("/change-requests/{id}/approve"),
         &lanhdao,
-        &[("csrf", &lcsrf), ("password", "sai"), ("comment", "")],
+        &[("csrf", &lcsrf), ("password", "sai"), ("comment", ""), ("content_hash", &seen)],
     ))
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -110,7 +114,7 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
     let mut english = form_post(
         &format!("/change-requests/{id}/approve"),
         &lanhdao,
-        &[("csrf", &lcsrf), ("password", "sai"), ("comment", "")],
+        &[("csrf", &lcsrf), ("password", "sai"), ("comment", ""), ("content_hash", &seen)],
     );
     english.headers_mut().insert(
         actix_web::http::header::COOKIE,
@@ -122,7 +126,7 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
     let res = call(form_post(
         &format!("/change-requests/{id}/approve"),
         &lanhdao,
-        &[("csrf", &lcsrf), ("password", &password_of("lanhdao")), ("comment", "Ký")],
+        &[("csrf", &lcsrf), ("password", &password_of("lanhdao")), ("comment", "Ký"), ("content_hash", &seen)],
     ))
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -130,14 +134,17 @@ async fn a_secretary_revises_a_procedure_through_the_pages() {
     let res = call(form_post(
         &format!("/change-requests/{id}/publish"),
         &thuky,
-        &[("csrf", &csrf), ("summary", "Bổ sung hồ sơ trực tuyến"), ("effective_date", "2026-12-15")],
+        &[("csrf", &csrf), ("summary", "Bổ sung hồ sơ trực tuyến"), ("effective_date", &today().to_string())],
     ))
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     let canbo = sign_in(&app, "canbo", &password_of("canbo")).await;
     let current = body_text(call(get("/procedures/QT-HTI-01", &canbo)).await).await;
-    assert!(current.contains("Tiếp nhận cả hồ sơ nộp trực tuyến.") && current.contains("15/12/2026"));
+    assert!(
+        current.contains("Tiếp nhận cả hồ sơ nộp trực tuyến.")
+            && current.contains(&today().format("%d/%m/%Y").to_string())
+    );
     assert!(current.contains("Bổ sung hồ sơ trực tuyến"), "the revision table row");
     let old = body_text(call(get("/procedures/QT-HTI-01/revisions/1", &canbo)).await).await;
     assert!(old.contains("banner superseded") && old.contains("Phiên bản này đã được thay thế"));

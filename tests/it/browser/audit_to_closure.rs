@@ -4,8 +4,8 @@
 
 use qms::domain::Role;
 
+use super::harness::{Browser, Site};
 use crate::common;
-use crate::harness::{Browser, Site};
 
 #[actix_web::test]
 async fn an_audit_finding_becomes_a_nonconformity_closed_through_its_corrective_action() {

@@ -1,8 +1,6 @@
 //! The real corpus: 7 system procedures, 85 operational ones over all 20 fields, every rule of
 //! `qms check` holding, and no procedure a copy of another with the names swapped.
 
-mod common;
-
 use std::collections::{BTreeMap, HashSet};
 use std::process::Command;
 
@@ -12,7 +10,7 @@ use qms::markdown::parse_document;
 
 #[test]
 fn qms_check_passes_on_the_corpus() {
-    let out = Command::new(env!("CARGO_BIN_EXE_qms")).arg("check").arg(common::corpus_dir()).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_qms")).arg("check").arg(crate::common::corpus_dir()).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "qms check procedures failed:\n{stdout}");
     assert!(stdout.contains("92 tệp, không có lỗi."), "{stdout}");
@@ -20,9 +18,9 @@ fn qms_check_passes_on_the_corpus() {
 
 #[test]
 fn seven_system_and_eighty_five_operational_procedures_cover_every_field() {
-    let report = check_tree(&common::corpus_dir()).unwrap();
+    let report = check_tree(&crate::common::corpus_dir()).unwrap();
     assert_eq!(report.problems, vec![]);
-    let reference = qms::check::load_reference(&common::corpus_dir());
+    let reference = qms::check::load_reference(&crate::common::corpus_dir());
     let mut per_field: BTreeMap<String, usize> = BTreeMap::new();
     let mut kinds = (0, 0);
     for file in &report.files {
@@ -40,7 +38,7 @@ fn seven_system_and_eighty_five_operational_procedures_cover_every_field() {
     for field in &operational_fields {
         assert!(per_field.get(field).is_some_and(|n| *n >= 1), "field {field} has no procedure");
     }
-    let ht: Vec<_> = std::fs::read_dir(common::corpus_dir().join("HT")).unwrap().collect();
+    let ht: Vec<_> = std::fs::read_dir(crate::common::corpus_dir().join("HT")).unwrap().collect();
     assert_eq!(ht.len(), 7, "exactly 7 files in procedures/HT");
 }
 
@@ -52,7 +50,7 @@ fn shingles(text: &str) -> HashSet<Vec<String>> {
 
 #[test]
 fn no_procedure_is_another_with_names_swapped() {
-    let report = check_tree(&common::corpus_dir()).unwrap();
+    let report = check_tree(&crate::common::corpus_dir()).unwrap();
     let bodies: Vec<_> = report
         .files
         .iter()
@@ -71,7 +69,7 @@ fn no_procedure_is_another_with_names_swapped() {
 
 #[test]
 fn a_name_swapped_copy_would_be_caught() {
-    let original = common::read_corpus_file("QT-HTI-05");
+    let original = crate::common::read_corpus_file("QT-HTI-05");
     let copy = original.replace("khai tử", "kết hôn").replace("QT-HTI-05", "QT-HTI-99");
     let (a, b) = (shingles(&original), shingles(&copy));
     let shared = a.intersection(&b).count() as f64;
