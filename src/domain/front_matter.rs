@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::code::ProcedureCode;
+pub use super::processing_time::{HOURS_PER_DAY, ProcessingTime};
 
 /// Mandatory system procedure or operational procedure.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
@@ -26,33 +27,6 @@ impl ProcedureKind {
             "operational" => Some(Self::Operational),
             _ => None,
         }
-    }
-}
-
-/// How long the organisation takes to handle one dossier.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct ProcessingTime {
-    pub working_days: u32,
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub hours: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
-}
-
-/// Working hours in one working day.
-pub const HOURS_PER_DAY: u32 = 8;
-
-impl ProcessingTime {
-    /// The budget in working minutes that the step table must add up to. A budget of zero means
-    /// "within the day", which is one working day.
-    pub fn budget_minutes(&self) -> u32 {
-        let hours = self.working_days * HOURS_PER_DAY + self.hours;
-        if hours == 0 { HOURS_PER_DAY * 60 } else { hours * 60 }
     }
 }
 
@@ -158,7 +132,7 @@ mod tests {
             owner: "Công chức Tư pháp - Hộ tịch".into(),
             review_interval_months: 12,
             tthc_code: None,
-            processing_time: Some(ProcessingTime { working_days: 0, hours: 0, note: None }),
+            processing_time: Some(ProcessingTime::working(0)),
             fee: Some("Miễn phí".into()),
             legal_basis: vec!["LUAT-HOTICH-2014".into()],
             iso_clauses: vec!["8.1".into()],
@@ -168,14 +142,6 @@ mod tests {
     #[test]
     fn a_complete_front_matter_has_no_problem() {
         assert_eq!(sample().problems(), vec![]);
-    }
-
-    #[test]
-    fn zero_budget_means_one_working_day() {
-        let t = ProcessingTime { working_days: 0, hours: 0, note: None };
-        assert_eq!(t.budget_minutes(), 480);
-        let t = ProcessingTime { working_days: 3, hours: 4, note: None };
-        assert_eq!(t.budget_minutes(), 28 * 60);
     }
 
     #[test]
