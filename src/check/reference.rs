@@ -1,13 +1,13 @@
 //! The reference data a procedure tree is checked against: `fields.yaml`, `legal-bases.yaml` and,
 //! when the tree has one, `calendar.yaml` (weekends and public holidays, for due dates).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{Problem, Rule};
 use crate::domain::calendar::{CalendarFile, WorkCalendar};
 use crate::domain::field::Field;
-use crate::domain::legal_basis::LegalBasis;
+use crate::domain::legal_basis::{LegalBasis, register_problems};
 
 pub const FIELDS_FILE: &str = "fields.yaml";
 pub const LEGAL_BASES_FILE: &str = "legal-bases.yaml";
@@ -87,18 +87,11 @@ pub fn load_reference(dir: &Path) -> Reference {
             dup(LEGAL_BASES_FILE, "khóa", &l.key);
         }
     }
-    let by_key: HashMap<_, _> = legal_bases.iter().map(|l| (l.key.as_str(), l)).collect();
-    for l in &legal_bases {
-        if let Some(next) = &l.superseded_by
-            && !by_key.contains_key(next.as_str())
-        {
-            problems.push(Problem {
-                file: PathBuf::from(LEGAL_BASES_FILE),
-                line: 1,
-                rule: Rule::ReferenceData,
-                message: format!("{} được thay thế bởi {next}, nhưng {next} không có trong danh sách", l.key),
-            });
-        }
+    let text = std::fs::read_to_string(dir.join(LEGAL_BASES_FILE)).unwrap_or_default();
+    for (key, message) in register_problems(&legal_bases) {
+        let entry = format!("- key: {key}");
+        let line = text.lines().position(|l| l.trim_end() == entry).map_or(1, |i| i + 1);
+        problems.push(Problem { file: PathBuf::from(LEGAL_BASES_FILE), line, rule: Rule::ReferenceData, message });
     }
     let calendar = load_calendar(dir, &mut problems);
     Reference { fields, legal_bases, field_codes, legal_keys, calendar, problems }
