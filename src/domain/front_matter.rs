@@ -51,6 +51,10 @@ pub struct FrontMatter {
     pub fee: Option<String>,
     pub legal_basis: Vec<String>,
     pub iso_clauses: Vec<String>,
+    /// Facts stated in the procedure that still have to be verified (a number or amount that
+    /// could not be confirmed), kept apart from the text so they are not mistaken for settled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A rule a front matter breaks, independent of any other file.
@@ -106,6 +110,9 @@ impl FrontMatter {
         if self.legal_basis.is_empty() {
             bad("legal_basis", "chưa có căn cứ pháp lý nào".into());
         }
+        if self.notes.iter().any(|n| n.trim().is_empty()) {
+            bad("notes", "mỗi ghi chú (notes) phải có nội dung".into());
+        }
         if self.iso_clauses.iter().any(|c| !is_clause(c)) {
             bad("iso_clauses", "điều khoản ISO phải có dạng số, ví dụ \"7.5.3\"".into());
         }
@@ -136,6 +143,7 @@ mod tests {
             fee: Some("Miễn phí".into()),
             legal_basis: vec!["LUAT-HOTICH-2014".into()],
             iso_clauses: vec!["8.1".into()],
+            notes: vec![],
         }
     }
 
@@ -153,7 +161,8 @@ mod tests {
         fm.legal_basis.clear();
         fm.iso_clauses = vec!["7.x".into()];
         fm.review_interval_months = 0;
+        fm.notes = vec!["Cần xác minh số Nghị quyết".into(), " ".into()];
         let keys: Vec<_> = fm.problems().iter().map(|p| p.key).collect();
-        assert_eq!(keys, ["code", "review_interval_months", "kind", "legal_basis", "iso_clauses"]);
+        assert_eq!(keys, ["code", "review_interval_months", "kind", "legal_basis", "notes", "iso_clauses"]);
     }
 }
