@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::sections::{STEPS_SECTION, normalize, section_problems};
 use super::{Problem, Reference, Rule, SourceFile, parse_duration_minutes};
+use crate::domain::processing_time::StepBudget;
 use crate::domain::{FrontMatter, ProcedureKind};
 use crate::markdown::{Block, Outline, limits, outline, parse_document, split_front_matter};
 
@@ -50,7 +51,7 @@ pub fn check_document(file: &SourceFile, reference: &Reference) -> (Option<(Stri
     for (line, rule, message) in section_problems(&body, operational) {
         report(to_file_line(line), rule, message);
     }
-    if operational && let Some(budget) = front.processing_time.as_ref().map(|t| t.budget_minutes()) {
+    if operational && let Some(budget) = front.processing_time.as_ref().map(|t| t.step_budget()) {
         for (line, rule, message) in step_table_problems(&body, budget) {
             report(to_file_line(line), rule, message);
         }
@@ -81,7 +82,7 @@ fn path_mismatch(path: &Path, front: &FrontMatter) -> Option<String> {
     }
 }
 
-fn step_table_problems(body: &Outline, budget: u32) -> Vec<(usize, Rule, String)> {
+fn step_table_problems(body: &Outline, budget: StepBudget) -> Vec<(usize, Rule, String)> {
     let wanted = normalize(STEPS_SECTION);
     let Some(index) = body.blocks.iter().position(|b| matches!(b, Block::Heading(h) if normalize(&h.text) == wanted))
     else {
@@ -118,15 +119,56 @@ fn step_table_problems(body: &Outline, budget: u32) -> Vec<(usize, Rule, String)
             )),
         }
     }
-    if out.is_empty() && total != budget {
-        let message =
-            format!("tổng thời gian các bước là {} giờ, khác thời gian xử lý {} giờ", hours(total), hours(budget));
+    if out.is_empty()
+        && let Some(message) = budget_problem(total, budget)
+    {
         out.push((table.line, Rule::StepTimes, message));
     }
     out
 }
 
+/// A working-day budget is filled exactly; a calendar-day one may not be exceeded (see
+/// `StepBudget`).
+fn budget_problem(total: u32, budget: StepBudget) -> Option<String> {
+    match budget {
+        StepBudget::Exactly(budget) if total != budget => {
+            Some(format!("tổng thời gian các bước là {} giờ, khác thời gian xử lý {} giờ", hours(total), hours(budget)))
+        }
+        StepBudget::AtMost(budget) if total > budget => Some(format!(
+            "tổng thời gian các bước là {} ngày, vượt thời hạn {} ngày theo lịch (calendar_days)",
+            days(total),
+            days(budget)
+        )),
+        _ => None,
+    }
+}
+
+fn days(minutes: u32) -> String {
+    let d = f64::from(minutes) / 480.0;
+    format!("{d}").replace('.', ",")
+}
+
 fn hours(minutes: u32) -> String {
     let h = f64::from(minutes) / 60.0;
     format!("{h}").replace('.', ",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_working_day_budget_is_filled_exactly() {
+        assert_eq!(budget_problem(960, StepBudget::Exactly(960)), None);
+        let short = budget_problem(720, StepBudget::Exactly(960)).unwrap();
+        assert_eq!(short, "tổng thời gian các bước là 12 giờ, khác thời gian xử lý 16 giờ");
+    }
+
+    #[test]
+    fn a_calendar_day_budget_may_not_be_exceeded_but_may_keep_a_margin() {
+        assert_eq!(budget_problem(30 * 480, StepBudget::AtMost(30 * 480)), None);
+        assert_eq!(budget_problem(25 * 480, StepBudget::AtMost(30 * 480)), None);
+        let over = budget_problem(31 * 480 + 240, StepBudget::AtMost(30 * 480)).unwrap();
+        assert_eq!(over, "tổng thời gian các bước là 31,5 ngày, vượt thời hạn 30 ngày theo lịch (calendar_days)");
+    }
 }

@@ -44,7 +44,13 @@ pub struct LegalBasisRow {
     pub issuer: String,
     pub title: String,
     pub status: String,
+    /// The successors' keys separated by spaces (keys hold no spaces); one key reads as before.
     pub superseded_by: Option<String>,
+    pub effective_from: Option<NaiveDate>,
+    pub effective_to: Option<NaiveDate>,
+    /// The amending texts' keys separated by spaces.
+    pub amended_by: String,
+    pub note: Option<String>,
 }
 
 impl From<&LegalBasis> for LegalBasisRow {
@@ -57,9 +63,17 @@ impl From<&LegalBasis> for LegalBasisRow {
             issuer: l.issuer.clone(),
             title: l.title.clone(),
             status: l.status.as_str().to_owned(),
-            superseded_by: l.superseded_by.clone(),
+            superseded_by: (!l.superseded_by.is_empty()).then(|| l.superseded_by.join(" ")),
+            effective_from: l.effective_from,
+            effective_to: l.effective_to,
+            amended_by: l.amended_by.join(" "),
+            note: l.note.clone(),
         }
     }
+}
+
+fn keys(joined: &str) -> Vec<String> {
+    joined.split_whitespace().map(str::to_owned).collect()
 }
 
 impl LegalBasisRow {
@@ -72,7 +86,11 @@ impl LegalBasisRow {
             date: self.issued_on,
             issuer: self.issuer,
             title: self.title,
-            superseded_by: self.superseded_by,
+            superseded_by: self.superseded_by.as_deref().map(keys).unwrap_or_default(),
+            effective_from: self.effective_from,
+            effective_to: self.effective_to,
+            amended_by: keys(&self.amended_by),
+            note: self.note,
         }
     }
 }

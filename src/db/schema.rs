@@ -28,6 +28,10 @@ diesel::table! {
         title -> Text,
         status -> Text,
         superseded_by -> Nullable<Text>,
+        effective_from -> Nullable<Date>,
+        effective_to -> Nullable<Date>,
+        amended_by -> Text,
+        note -> Nullable<Text>,
     }
 }
 

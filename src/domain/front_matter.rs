@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::code::ProcedureCode;
+pub use super::processing_time::{HOURS_PER_DAY, ProcessingTime};
 
 /// Mandatory system procedure or operational procedure.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
@@ -29,33 +30,6 @@ impl ProcedureKind {
     }
 }
 
-/// How long the organisation takes to handle one dossier.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct ProcessingTime {
-    pub working_days: u32,
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub hours: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
-}
-
-/// Working hours in one working day.
-pub const HOURS_PER_DAY: u32 = 8;
-
-impl ProcessingTime {
-    /// The budget in working minutes that the step table must add up to. A budget of zero means
-    /// "within the day", which is one working day.
-    pub fn budget_minutes(&self) -> u32 {
-        let hours = self.working_days * HOURS_PER_DAY + self.hours;
-        if hours == 0 { HOURS_PER_DAY * 60 } else { hours * 60 }
-    }
-}
-
 /// The front matter of a procedure file. Unknown keys are refused so a typo cannot silently drop
 /// information from a controlled document.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -77,6 +51,10 @@ pub struct FrontMatter {
     pub fee: Option<String>,
     pub legal_basis: Vec<String>,
     pub iso_clauses: Vec<String>,
+    /// Facts stated in the procedure that still have to be verified (a number or amount that
+    /// could not be confirmed), kept apart from the text so they are not mistaken for settled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A rule a front matter breaks, independent of any other file.
@@ -132,6 +110,9 @@ impl FrontMatter {
         if self.legal_basis.is_empty() {
             bad("legal_basis", "chưa có căn cứ pháp lý nào".into());
         }
+        if self.notes.iter().any(|n| n.trim().is_empty()) {
+            bad("notes", "mỗi ghi chú (notes) phải có nội dung".into());
+        }
         if self.iso_clauses.iter().any(|c| !is_clause(c)) {
             bad("iso_clauses", "điều khoản ISO phải có dạng số, ví dụ \"7.5.3\"".into());
         }
@@ -158,24 +139,17 @@ mod tests {
             owner: "Công chức Tư pháp - Hộ tịch".into(),
             review_interval_months: 12,
             tthc_code: None,
-            processing_time: Some(ProcessingTime { working_days: 0, hours: 0, note: None }),
+            processing_time: Some(ProcessingTime::working(0)),
             fee: Some("Miễn phí".into()),
             legal_basis: vec!["LUAT-HOTICH-2014".into()],
             iso_clauses: vec!["8.1".into()],
+            notes: vec![],
         }
     }
 
     #[test]
     fn a_complete_front_matter_has_no_problem() {
         assert_eq!(sample().problems(), vec![]);
-    }
-
-    #[test]
-    fn zero_budget_means_one_working_day() {
-        let t = ProcessingTime { working_days: 0, hours: 0, note: None };
-        assert_eq!(t.budget_minutes(), 480);
-        let t = ProcessingTime { working_days: 3, hours: 4, note: None };
-        assert_eq!(t.budget_minutes(), 28 * 60);
     }
 
     #[test]
@@ -187,7 +161,8 @@ mod tests {
         fm.legal_basis.clear();
         fm.iso_clauses = vec!["7.x".into()];
         fm.review_interval_months = 0;
+        fm.notes = vec!["Cần xác minh số Nghị quyết".into(), " ".into()];
         let keys: Vec<_> = fm.problems().iter().map(|p| p.key).collect();
-        assert_eq!(keys, ["code", "review_interval_months", "kind", "legal_basis", "iso_clauses"]);
+        assert_eq!(keys, ["code", "review_interval_months", "kind", "legal_basis", "notes", "iso_clauses"]);
     }
 }

@@ -1,6 +1,7 @@
 //! The domain: pure Rust types, rules and lifecycles. Nothing here knows about HTTP, SQL or git.
 
 pub mod audit;
+pub mod calendar;
 pub mod change_request;
 pub mod code;
 pub mod event;
@@ -11,6 +12,7 @@ pub mod nonconformity;
 pub mod password;
 pub mod permission;
 pub mod procedure;
+pub mod processing_time;
 pub mod role;
 pub mod throttle;
 

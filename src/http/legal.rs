@@ -44,7 +44,11 @@ pub async fn create(state: State, user: CurrentUser, body: web::Json<NewLegalBas
         issuer: b.issuer,
         title: b.title,
         status: LegalStatus::InForce,
-        superseded_by: None,
+        superseded_by: vec![],
+        effective_from: None,
+        effective_to: None,
+        amended_by: vec![],
+        note: None,
     };
     let added = blocking(move || legal::add(&state.services, &user.0, new)).await?;
     Ok(HttpResponse::Created().json(added))

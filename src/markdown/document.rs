@@ -66,8 +66,14 @@ pub fn set_front_matter_values(text: &str, values: &[(&str, String)]) -> Result<
     Ok(format!("---\n{}\n---\n{body}", lines.join("\n")))
 }
 
+/// The first line of a YAML error, without the parser's own "error: line L column C:" prefix (the
+/// report already gives the file line).
 fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s)
+    let line = s.lines().next().unwrap_or(s);
+    match line.strip_prefix("error: line ").and_then(|rest| rest.split_once(": ")) {
+        Some((position, message)) if position.contains("column") => message,
+        _ => line,
+    }
 }
 
 #[cfg(test)]

@@ -135,7 +135,11 @@ pub async fn add_legal(reader: Reader, body: web::Bytes) -> AppResult<HttpRespon
         issuer: form.issuer,
         title: form.title,
         status: LegalStatus::InForce,
-        superseded_by: None,
+        superseded_by: vec![],
+        effective_from: None,
+        effective_to: None,
+        amended_by: vec![],
+        note: None,
     };
     let (state, actor) = (reader.state.clone(), reader.actor.clone());
     match blocking(move || legal::add(&state.services, &actor, new)).await {

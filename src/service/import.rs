@@ -7,7 +7,7 @@ use super::Services;
 use super::ports::{CommitRequest, Signature};
 use super::reconcile::index_new_commit;
 use super::trailers as t;
-use crate::check::reference::{FIELDS_FILE, LEGAL_BASES_FILE};
+use crate::check::reference::{CALENDAR_FILE, FIELDS_FILE, LEGAL_BASES_FILE};
 use crate::check::{Problem, check_tree};
 use crate::domain::ProcedureCode;
 use crate::domain::event::NewEvent;
@@ -83,7 +83,9 @@ fn changed_reference(services: &Services, dir: &Path) -> AppResult<Option<Vec<(S
     let head = services.store.head()?;
     let mut files = Vec::new();
     let mut changed = false;
-    for name in [FIELDS_FILE, LEGAL_BASES_FILE] {
+    // The calendar is optional: it travels with the corpus when the corpus has one.
+    let calendar = dir.join(CALENDAR_FILE).exists().then_some(CALENDAR_FILE);
+    for name in [Some(FIELDS_FILE), Some(LEGAL_BASES_FILE), calendar].into_iter().flatten() {
         let text = std::fs::read_to_string(dir.join(name)).map_err(|e| AppError::internal(format!("{name}: {e}")))?;
         let stored = head.as_deref().and_then(|h| services.store.read_file(h, name).ok()).map(|(s, _)| s);
         changed |= stored.as_deref() != Some(text.as_str());

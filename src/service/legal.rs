@@ -58,7 +58,7 @@ pub fn add(services: &Services, actor: &Actor, new: LegalBasis) -> AppResult<Leg
     if list.iter().any(|l| l.key == new.key) {
         return Err(AppError::conflict("legal_basis_exists", format!("Văn bản {} đã có.", new.key)));
     }
-    let added = LegalBasis { status: LegalStatus::InForce, superseded_by: None, ..new };
+    let added = LegalBasis { status: LegalStatus::InForce, superseded_by: vec![], ..new };
     list.push(added.clone());
     let event =
         NewEvent::now(&actor.username, "legal_basis.add", "legal_basis", &added.key).states(None::<&()>, Some(&added));
@@ -87,7 +87,7 @@ pub fn supersede(
     }
     let before = list[index].clone();
     list[index].status = LegalStatus::Superseded;
-    list[index].superseded_by = Some(superseded_by.to_owned());
+    list[index].superseded_by = vec![superseded_by.to_owned()];
     let after = list[index].clone();
     let flagged = services.index.procedures_citing(key)?;
     let event = NewEvent::now(&actor.username, "legal_basis.supersede", "legal_basis", key)

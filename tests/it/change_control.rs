@@ -559,10 +559,10 @@ async fn a_revision_cites_what_its_front_matter_lists() {
     let c = Client::new(service(&started).await);
     let citing =
         |key: &str| started.state.services.index.procedures_citing(key).unwrap().contains(&"QT-HTI-01".to_owned());
-    assert!(citing("BLDS-2015") && !citing("ND-23-2015"));
+    assert!(citing("BLDS-2015") && !citing("TT-04-2020-BTP"));
 
     for (front, sentence) in [
-        (Some(("BLDS-2015, ", "ND-23-2015, ")), "Bỏ viện dẫn Bộ luật Dân sự, thêm Nghị định 23."),
+        (Some(("BLDS-2015, ", "TT-04-2020-BTP, ")), "Bỏ viện dẫn Bộ luật Dân sự, thêm Thông tư 04/2020."),
         (None, "Sửa câu chữ, giữ nguyên căn cứ."),
     ] {
         let id = approved_edit(&c, |markdown| {
@@ -575,7 +575,7 @@ async fn a_revision_cites_what_its_front_matter_lists() {
         .await;
         publish(&c, id).await;
         assert!(!citing("BLDS-2015"), "the dropped citation no longer counts");
-        assert!(citing("ND-23-2015"), "the added citation counts");
+        assert!(citing("TT-04-2020-BTP"), "the added citation counts");
         for kept in ["LUAT-HOTICH-2014", "ND-123-2015", "QD-1462-2019-UBND-TTH"] {
             assert!(citing(kept), "{kept} is still cited");
         }

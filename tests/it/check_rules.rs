@@ -54,6 +54,10 @@ fn broken_reference_data_is_reported() {
         messages.iter().any(|m| m.starts_with("legal-bases.yaml:1: reference-data:") && m.contains("LUAT-HOTICH-2099")),
         "{messages:?}"
     );
+    assert!(
+        messages.iter().any(|m| m.starts_with("calendar.yaml:8: reference-data:") && m.contains("2024-02-10")),
+        "{messages:?}"
+    );
 }
 
 #[test]

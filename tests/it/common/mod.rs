@@ -20,7 +20,7 @@ pub fn corpus_dir() -> PathBuf {
 /// A procedure tree holding the reference files and the given procedures of the real corpus.
 pub fn small_corpus(codes: &[&str]) -> TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    for name in ["fields.yaml", "legal-bases.yaml"] {
+    for name in ["fields.yaml", "legal-bases.yaml", "calendar.yaml"] {
         std::fs::copy(corpus_dir().join(name), dir.path().join(name)).expect("copy reference");
     }
     for code in codes {
