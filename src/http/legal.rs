@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::blocking;
 use super::dto::List;
@@ -15,9 +15,55 @@ use crate::service::legal;
 
 type State = web::Data<AppState>;
 
+/// A legal basis as the API shows it. `superseded_by` stays one key (or null), as the contract has
+/// always given it: the first successor. A text split between several successors lists them all
+/// in `successors`.
+#[derive(Serialize)]
+pub struct LegalBasisDto {
+    key: String,
+    #[serde(rename = "type")]
+    kind: String,
+    number: String,
+    date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effective_from: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effective_to: Option<NaiveDate>,
+    issuer: String,
+    title: String,
+    status: LegalStatus,
+    superseded_by: Option<String>,
+    successors: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    amended_by: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+impl From<LegalBasis> for LegalBasisDto {
+    fn from(b: LegalBasis) -> Self {
+        Self {
+            superseded_by: b.superseded_by.first().cloned(),
+            successors: b.superseded_by,
+            key: b.key,
+            kind: b.kind,
+            number: b.number,
+            date: b.date,
+            effective_from: b.effective_from,
+            effective_to: b.effective_to,
+            issuer: b.issuer,
+            title: b.title,
+            status: b.status,
+            amended_by: b.amended_by,
+            note: b.note,
+        }
+    }
+}
+
 pub async fn list(state: State, user: CurrentUser) -> AppResult<HttpResponse> {
     authorize(&user.0, Action::ReadProcedures, Resource::None)?;
-    let items = blocking(move || legal::list(&state.services)).await?;
+    let items: Vec<LegalBasisDto> =
+        blocking(move || legal::list(&state.services)).await?.into_iter().map(Into::into).collect();
     let total = items.len() as i64;
     Ok(HttpResponse::Ok().json(List { items, total }))
 }
@@ -51,7 +97,7 @@ pub async fn create(state: State, user: CurrentUser, body: web::Json<NewLegalBas
         note: None,
     };
     let added = blocking(move || legal::add(&state.services, &user.0, new)).await?;
-    Ok(HttpResponse::Created().json(added))
+    Ok(HttpResponse::Created().json(LegalBasisDto::from(added)))
 }
 
 #[derive(Deserialize)]
@@ -69,7 +115,7 @@ pub async fn supersede(
     let key = key.into_inner();
     let by = body.into_inner().superseded_by;
     let (basis, flagged) = blocking(move || legal::supersede(&state.services, &user.0, &key, &by)).await?;
-    let mut body = serde_json::to_value(basis).map_err(crate::error::AppError::internal)?;
+    let mut body = serde_json::to_value(LegalBasisDto::from(basis)).map_err(crate::error::AppError::internal)?;
     body["flagged_procedures"] = flagged.into();
     Ok(HttpResponse::Ok().json(body))
 }

@@ -15,6 +15,7 @@ mod change_pages;
 mod check_rules;
 mod cli_accounts;
 mod corpus;
+mod corpus_agrees_with_software;
 mod git_store;
 mod hostile;
 mod openapi;

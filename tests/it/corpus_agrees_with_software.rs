@@ -4,8 +4,6 @@
 //! procedure or the domain alone fails here, so staff are never audited against a procedure the
 //! tool does not implement.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 use qms::domain::audit::FindingType;
@@ -18,7 +16,7 @@ fn codes(text: &str) -> Vec<&str> {
 
 #[test]
 fn qt_ht_03_lists_exactly_the_finding_types_of_the_software() {
-    let text = common::read_corpus_file("QT-HT-03");
+    let text = crate::common::read_corpus_file("QT-HT-03");
     // The definition of "Phát hiện đánh giá" runs from its bullet to the next top-level bullet.
     let start = text.find("- **Phát hiện đánh giá**").expect("QT-HT-03 defines the finding types");
     let rest = &text[start + 1..];
@@ -32,7 +30,7 @@ fn qt_ht_03_lists_exactly_the_finding_types_of_the_software() {
 
 #[test]
 fn qt_ht_05_states_only_transitions_the_software_allows_and_reopens_an_ineffective_action() {
-    let text = common::read_corpus_file("QT-HT-05");
+    let text = crate::common::read_corpus_file("QT-HT-05");
     assert!(
         !text.contains("mở phiếu mới tham chiếu"),
         "QT-HT-05 must not say an ineffective action opens a new ticket"
