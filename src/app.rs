@@ -12,6 +12,7 @@ use actix_web::{App, web};
 
 use crate::config::Settings;
 use crate::db::Db;
+use crate::domain::ErrorCode;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::http;
@@ -44,7 +45,7 @@ fn signing_secret(settings: &Settings) -> AppResult<Vec<u8>> {
         return Ok(secret.as_bytes().to_vec());
     }
     if settings.jwt_secret.is_some() {
-        return Err(AppError::bad_request("weak_secret", "QMS_JWT_SECRET phải dài ít nhất 32 ký tự."));
+        return Err(AppError::bad_request(ErrorCode::WeakSecret, "QMS_JWT_SECRET phải dài ít nhất 32 ký tự."));
     }
     let path = settings.data_dir.join("jwt-secret");
     if let Ok(existing) = std::fs::read_to_string(&path)
@@ -145,7 +146,7 @@ fn ensure_admin(services: &Services, password: Option<&str>) -> AppResult<Option
     let generated = password.is_none().then(auth::generate_password);
     let password = password.or(generated.as_deref()).unwrap_or_default().to_owned();
     if password.is_empty() {
-        return Err(AppError::bad_request("empty_admin_password", "QMS_ADMIN_PASSWORD không được để trống."));
+        return Err(AppError::bad_request(ErrorCode::EmptyAdminPassword, "QMS_ADMIN_PASSWORD không được để trống."));
     }
     let first = NewUser {
         username: "admin".into(),

@@ -2,6 +2,7 @@
 //! auditors independent of the fields they audit unless an override with a reason is recorded.
 
 use super::nonconformity::{Refused, Severity, text_enum};
+use crate::domain::ErrorCode;
 
 text_enum!(AuditStatus { Planned = "planned", InProgress = "in_progress", Reported = "reported", Closed = "closed" });
 
@@ -44,7 +45,7 @@ pub fn next_audit(status: AuditStatus, step: AuditStep) -> Result<AuditStatus, R
         (InProgress | Reported, AuditStep::Report) => Ok(Reported),
         (Reported, AuditStep::Close) => Ok(Closed),
         _ => Err(Refused {
-            code: "invalid_transition",
+            code: ErrorCode::InvalidTransition,
             message: format!("Cuộc đánh giá đang ở trạng thái \"{}\", không thể thực hiện bước này.", status.as_str()),
         }),
     }

@@ -2,6 +2,7 @@
 //! withdrawn. Reviews and the approval are bound to the content hash they were given on; any
 //! edit voids them. Every transition is checked here, in one place.
 
+use crate::domain::ErrorCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -77,7 +78,7 @@ pub enum Step {
 /// A step refused in the current state: a stable code and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -98,7 +99,7 @@ pub fn next(status: ChangeStatus, step: Step) -> Result<ChangeStatus, Refused> {
         _ => {
             let message =
                 format!("Yêu cầu thay đổi đang ở trạng thái \"{}\", không thể {}.", status.as_str(), describe(step));
-            return Err(Refused { code: "invalid_transition", message });
+            return Err(Refused { code: ErrorCode::InvalidTransition, message });
         }
     };
     Ok(to)
@@ -155,7 +156,7 @@ pub fn check_effective_date(
         let message = format!(
             "Ngày hiệu lực {chosen} không hợp lệ: phải từ {earliest} ({why}) đến {latest} (tối đa một năm kể từ hôm nay)."
         );
-        return Err(Refused { code: "invalid_effective_date", message });
+        return Err(Refused { code: ErrorCode::InvalidEffectiveDate, message });
     }
     Ok(())
 }
@@ -204,7 +205,7 @@ mod tests {
                 let got = next(from, step).ok();
                 assert_eq!(got, to, "{from:?} + {step:?}");
                 if to.is_none() {
-                    assert_eq!(next(from, step).unwrap_err().code, "invalid_transition");
+                    assert_eq!(next(from, step).unwrap_err().code, crate::domain::ErrorCode::InvalidTransition);
                 }
             }
         }
@@ -234,7 +235,7 @@ mod tests {
         assert!(check_effective_date(d("2027-12-07"), approved, Some(d("2019-08-01")), today).is_ok());
         for bad in ["1900-01-01", "2026-11-30", "2027-12-08", "9999-12-31"] {
             let refused = check_effective_date(d(bad), approved, None, today).unwrap_err();
-            assert_eq!(refused.code, "invalid_effective_date", "{bad}");
+            assert_eq!(refused.code, crate::domain::ErrorCode::InvalidEffectiveDate, "{bad}");
         }
         let after_previous = check_effective_date(d("2026-12-10"), approved, Some(d("2027-01-01")), today);
         assert!(after_previous.unwrap_err().message.contains("lần ban hành trước"));

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod calendar;
 pub mod change_request;
 pub mod code;
+pub mod error_code;
 pub mod event;
 pub mod field;
 pub mod front_matter;
@@ -17,6 +18,7 @@ pub mod role;
 pub mod throttle;
 
 pub use code::{FieldCode, ProcedureCode};
+pub use error_code::ErrorCode;
 pub use front_matter::{FrontMatter, ProcedureKind, ProcessingTime};
 pub use permission::{Action, Actor, Resource, authorize};
 pub use procedure::{ProcedureStatus, RevisionNumber};

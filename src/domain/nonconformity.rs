@@ -2,6 +2,8 @@
 //! linked action is verified effective; an action is verified by someone other than its owner,
 //! not before its verification date; "not effective" reopens it.
 
+use crate::domain::ErrorCode;
+
 macro_rules! text_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -51,7 +53,7 @@ pub enum CaStep {
 /// A refused step: a stable code and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -64,7 +66,7 @@ pub fn next_action(status: CaStatus, step: CaStep) -> Result<CaStatus, Refused> 
         (Done, CaStep::Verify { effective: true }) => Ok(VerifiedEffective),
         (Done, CaStep::Verify { effective: false }) => Ok(NotEffective),
         _ => Err(Refused {
-            code: "invalid_transition",
+            code: ErrorCode::InvalidTransition,
             message: format!(
                 "Hành động khắc phục đang ở trạng thái \"{}\", không thể thực hiện bước này.",
                 status.as_str()
@@ -77,12 +79,12 @@ pub fn next_action(status: CaStatus, step: CaStep) -> Result<CaStatus, Refused> 
 pub fn may_close(status: NcStatus, actions: &[CaStatus]) -> Result<(), Refused> {
     if status == NcStatus::Closed {
         return Err(Refused {
-            code: "invalid_transition", message: "Sự không phù hợp đã được đóng.".into()
+            code: ErrorCode::InvalidTransition, message: "Sự không phù hợp đã được đóng.".into()
         });
     }
     if actions.is_empty() || actions.iter().any(|a| *a != CaStatus::VerifiedEffective) {
         return Err(Refused {
-            code: "actions_not_verified",
+            code: ErrorCode::ActionsNotVerified,
             message: "Chỉ đóng được khi mọi hành động khắc phục đã được xác nhận có hiệu lực.".into(),
         });
     }
@@ -114,13 +116,19 @@ mod tests {
 
     #[test]
     fn closing_needs_every_action_verified() {
-        assert_eq!(may_close(NcStatus::ActionPlanned, &[]).unwrap_err().code, "actions_not_verified");
+        assert_eq!(
+            may_close(NcStatus::ActionPlanned, &[]).unwrap_err().code,
+            crate::domain::ErrorCode::ActionsNotVerified
+        );
         assert_eq!(
             may_close(NcStatus::ActionPlanned, &[VerifiedEffective, Done]).unwrap_err().code,
-            "actions_not_verified"
+            crate::domain::ErrorCode::ActionsNotVerified
         );
         assert!(may_close(NcStatus::ActionPlanned, &[VerifiedEffective, VerifiedEffective]).is_ok());
-        assert_eq!(may_close(NcStatus::Closed, &[VerifiedEffective]).unwrap_err().code, "invalid_transition");
+        assert_eq!(
+            may_close(NcStatus::Closed, &[VerifiedEffective]).unwrap_err().code,
+            crate::domain::ErrorCode::InvalidTransition
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! (nobody approves their own change, nobody verifies their own corrective action).
 
 use super::role::Role;
+use crate::domain::ErrorCode;
 
 /// Who is acting: their username and roles, as established by a verified token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,16 +81,16 @@ pub enum Resource<'a> {
 /// Why an action was refused: a stable code and a message for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Denied {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: &'static str,
 }
 
-const fn deny(code: &'static str, message: &'static str) -> Result<(), Denied> {
+const fn deny(code: ErrorCode, message: &'static str) -> Result<(), Denied> {
     Err(Denied { code, message })
 }
 
 fn role_not_allowed() -> Result<(), Denied> {
-    deny("forbidden", "Vai trò của bạn không được phép thực hiện thao tác này.")
+    deny(ErrorCode::Forbidden, "Vai trò của bạn không được phép thực hiện thao tác này.")
 }
 
 fn require(ok: bool) -> Result<(), Denied> {
@@ -110,11 +111,11 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource<'_>) -> Resul
         Action::ReviewChange => match resource {
             Resource::ChangeRequest { author, reviewers, .. } => {
                 if author == actor.username {
-                    deny("author_cannot_review", "Người soạn thảo không tự xem xét thay đổi của mình.")
+                    deny(ErrorCode::AuthorCannotReview, "Người soạn thảo không tự xem xét thay đổi của mình.")
                 } else if reviewers.contains(&actor.username) {
                     Ok(())
                 } else {
-                    deny("not_a_reviewer", "Bạn không có tên trong danh sách người xem xét.")
+                    deny(ErrorCode::NotAReviewer, "Bạn không có tên trong danh sách người xem xét.")
                 }
             }
             _ => role_not_allowed(),
@@ -122,9 +123,9 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource<'_>) -> Resul
         Action::ApproveChange => match resource {
             Resource::ChangeRequest { author, approver, .. } => {
                 if author == actor.username {
-                    deny("author_cannot_approve", "Người soạn thảo không được tự phê duyệt thay đổi của mình.")
+                    deny(ErrorCode::AuthorCannotApprove, "Người soạn thảo không được tự phê duyệt thay đổi của mình.")
                 } else if !actor.has(Approver) || approver != Some(actor.username.as_str()) {
-                    deny("not_the_approver", "Bạn không phải người phê duyệt được chỉ định.")
+                    deny(ErrorCode::NotTheApprover, "Bạn không phải người phê duyệt được chỉ định.")
                 } else {
                     Ok(())
                 }
@@ -133,11 +134,11 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource<'_>) -> Resul
         },
         Action::RecordFinding => match resource {
             Resource::Audit { team } if actor.has(Auditor) && team.contains(&actor.username) => Ok(()),
-            _ => deny("not_on_audit_team", "Chỉ đánh giá viên trong đoàn đánh giá mới ghi nhận phát hiện."),
+            _ => deny(ErrorCode::NotOnAuditTeam, "Chỉ đánh giá viên trong đoàn đánh giá mới ghi nhận phát hiện."),
         },
         Action::VerifyCorrectiveAction => match resource {
             Resource::CorrectiveAction { owner } if owner == actor.username => {
-                deny("owner_cannot_verify", "Người thực hiện hành động không tự xác nhận hiệu lực của nó.")
+                deny(ErrorCode::OwnerCannotVerify, "Người thực hiện hành động không tự xác nhận hiệu lực của nó.")
             }
             Resource::CorrectiveAction { .. } => require(actor.any(&[Secretary, Auditor, Approver])),
             _ => role_not_allowed(),
@@ -197,27 +198,36 @@ mod tests {
         let secretary =
             Actor { username: "secretary".into(), roles: vec![Role::Secretary, Role::Approver], ..actor(Role::Staff) };
         let own = Resource::ChangeRequest { author: "secretary", reviewers: &names, approver: Some("secretary") };
-        assert_eq!(authorize(&secretary, Action::ApproveChange, own).unwrap_err().code, "author_cannot_approve");
-        assert_eq!(authorize(&secretary, Action::ReviewChange, own).unwrap_err().code, "author_cannot_review");
+        assert_eq!(
+            authorize(&secretary, Action::ApproveChange, own).unwrap_err().code,
+            crate::domain::ErrorCode::AuthorCannotApprove
+        );
+        assert_eq!(
+            authorize(&secretary, Action::ReviewChange, own).unwrap_err().code,
+            crate::domain::ErrorCode::AuthorCannotReview
+        );
 
         let approver = actor(Role::Approver);
         let other = Resource::ChangeRequest { author: "secretary", reviewers: &names, approver: Some("boss") };
-        assert_eq!(authorize(&approver, Action::ApproveChange, other).unwrap_err().code, "not_the_approver");
+        assert_eq!(
+            authorize(&approver, Action::ApproveChange, other).unwrap_err().code,
+            crate::domain::ErrorCode::NotTheApprover
+        );
         let not_named = Resource::ChangeRequest { author: "secretary", reviewers: &[], approver: None };
         assert_eq!(
             authorize(&actor(Role::Reviewer), Action::ReviewChange, not_named).unwrap_err().code,
-            "not_a_reviewer"
+            crate::domain::ErrorCode::NotAReviewer
         );
 
         let auditor = actor(Role::Auditor);
         let own_action = Resource::CorrectiveAction { owner: "u" };
         assert_eq!(
             authorize(&auditor, Action::VerifyCorrectiveAction, own_action).unwrap_err().code,
-            "owner_cannot_verify"
+            crate::domain::ErrorCode::OwnerCannotVerify
         );
         assert_eq!(
             authorize(&auditor, Action::RecordFinding, Resource::Audit { team: &[] }).unwrap_err().code,
-            "not_on_audit_team"
+            crate::domain::ErrorCode::NotOnAuditTeam
         );
     }
 }

@@ -9,6 +9,7 @@ use super::blocking;
 use super::extract::CurrentUser;
 use super::quality_dto as dto;
 use crate::app::AppState;
+use crate::domain::ErrorCode;
 use crate::domain::audit::{CheckResult, FindingType};
 use crate::domain::{Action, Resource, authorize};
 use crate::error::{AppError, AppResult};
@@ -17,7 +18,7 @@ use crate::service::quality::{audits, programme};
 type State = web::Data<AppState>;
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    super::positive_id(raw, "audit_not_found", "Không có cuộc đánh giá này.")
+    super::positive_id(raw, ErrorCode::AuditNotFound, "Không có cuộc đánh giá này.")
 }
 
 #[derive(Deserialize)]
@@ -203,7 +204,7 @@ pub async fn check(
     let (id, item) = (
         id_of(&id)?,
         item.parse::<i32>()
-            .map_err(|_| AppError::not_found("checklist_item_not_found", "Không có dòng kiểm tra này."))?,
+            .map_err(|_| AppError::not_found(ErrorCode::ChecklistItemNotFound, "Không có dòng kiểm tra này."))?,
     );
     let Check { result, note } = body.into_inner();
     let updated = blocking(move || audits::check(&state.services, &user.0, id, item, result, &note)).await?;

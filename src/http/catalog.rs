@@ -6,6 +6,7 @@ use super::blocking;
 use super::dto::{FieldDto, List, Page, ProcedureDto, ProcedureQuery, ProcedureSummary, RevisionDto};
 use super::extract::CurrentUser;
 use crate::app::AppState;
+use crate::domain::ErrorCode;
 use crate::domain::{Action, Resource, authorize};
 use crate::error::AppResult;
 use crate::service::catalog;
@@ -66,7 +67,7 @@ pub async fn revision(
 ) -> AppResult<HttpResponse> {
     may_read(&user)?;
     let (code, revision) = path.into_inner();
-    let number = super::positive_id(&revision, "revision_not_found", "Lần ban hành không hợp lệ.")?;
+    let number = super::positive_id(&revision, ErrorCode::RevisionNotFound, "Lần ban hành không hợp lệ.")?;
     let view = blocking(move || catalog::at_revision(&state.services, &code, number)).await?;
     Ok(HttpResponse::Ok().json(ProcedureDto::from(view)))
 }

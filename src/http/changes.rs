@@ -10,6 +10,7 @@ use super::changes_dto::{
 use super::dto::{List, Page, ProcedureDto};
 use super::extract::CurrentUser;
 use crate::app::AppState;
+use crate::domain::ErrorCode;
 use crate::domain::change_request::ChangeStatus;
 use crate::error::{AppError, AppResult};
 use crate::service::Services;
@@ -19,7 +20,7 @@ use crate::service::ports::ChangeFilter;
 type State = web::Data<AppState>;
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    super::positive_id(raw, "change_request_not_found", "Không có yêu cầu thay đổi này.")
+    super::positive_id(raw, ErrorCode::ChangeRequestNotFound, "Không có yêu cầu thay đổi này.")
 }
 
 /// Runs a change and answers with the request as it now is.
@@ -65,7 +66,8 @@ pub async fn list(state: State, user: CurrentUser, query: web::Query<ListQuery>)
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(
-            ChangeStatus::parse(s).ok_or_else(|| AppError::bad_request("invalid_query", "Trạng thái không hợp lệ."))?,
+            ChangeStatus::parse(s)
+                .ok_or_else(|| AppError::bad_request(ErrorCode::InvalidQuery, "Trạng thái không hợp lệ."))?,
         ),
     };
     let filter = ChangeFilter { status, code: q.code.filter(|c| !c.is_empty()), involving: None, limit, offset };

@@ -8,6 +8,7 @@ use super::blocking;
 use super::dto::{List, ProcedureSummary};
 use super::extract::CurrentUser;
 use crate::app::AppState;
+use crate::domain::ErrorCode;
 use crate::domain::{Action, Resource, authorize};
 use crate::error::{AppError, AppResult};
 use crate::service::{acknowledgements, catalog, periodic_review};
@@ -132,7 +133,7 @@ pub async fn preview(state: State, user: CurrentUser, body: web::Json<Preview>) 
     authorize(&user.0, Action::ReadProcedures, Resource::None)?;
     let Preview { code, markdown } = body.into_inner();
     let code = crate::domain::ProcedureCode::parse(&code)
-        .ok_or_else(|| AppError::unprocessable("invalid_code", "Mã quy trình không hợp lệ."))?;
+        .ok_or_else(|| AppError::unprocessable(ErrorCode::InvalidCode, "Mã quy trình không hợp lệ."))?;
     let markdown = markdown.replace("\r\n", "\n");
     crate::service::change_control::require_size(&markdown)?;
     let (html, problems) = blocking(move || {

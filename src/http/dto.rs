@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ErrorCode;
 use crate::domain::{ProcedureKind, ProcedureStatus};
 use crate::error::{AppError, AppResult};
 use crate::service::catalog::ProcedureView;
@@ -29,7 +30,7 @@ impl Page {
         let limit = self.limit.unwrap_or(50);
         let offset = self.offset.unwrap_or(0);
         if limit < 1 || offset < 0 {
-            return Err(AppError::bad_request("invalid_query", "limit phải ≥ 1 và offset phải ≥ 0."));
+            return Err(AppError::bad_request(ErrorCode::InvalidQuery, "limit phải ≥ 1 và offset phải ≥ 0."));
         }
         Ok((limit.min(500), offset))
     }
@@ -51,18 +52,17 @@ pub struct ProcedureQuery {
 impl ProcedureQuery {
     pub fn filter(&self) -> AppResult<ProcedureFilter> {
         let (limit, offset) = Page { limit: self.limit, offset: self.offset }.bounds()?;
-        let kind =
-            match self.kind.as_deref() {
-                None | Some("") => None,
-                Some(k) => Some(ProcedureKind::parse(k).ok_or_else(|| {
-                    AppError::bad_request("invalid_query", "kind phải là mandatory hoặc operational.")
-                })?),
-            };
+        let kind = match self.kind.as_deref() {
+            None | Some("") => None,
+            Some(k) => Some(ProcedureKind::parse(k).ok_or_else(|| {
+                AppError::bad_request(ErrorCode::InvalidQuery, "kind phải là mandatory hoặc operational.")
+            })?),
+        };
         let status = match self.status.as_deref() {
             None | Some("") | Some("effective") => Some(ProcedureStatus::Effective),
             Some("all") => None,
             Some(s) => Some(ProcedureStatus::parse(s).ok_or_else(|| {
-                AppError::bad_request("invalid_query", "status phải là effective, obsolete hoặc all.")
+                AppError::bad_request(ErrorCode::InvalidQuery, "status phải là effective, obsolete hoặc all.")
             })?),
         };
         let field = self.field.clone().filter(|f| !f.is_empty());

@@ -3,6 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
+use crate::domain::ErrorCode;
 use crate::error::{AppError, ErrorKind};
 
 impl ResponseError for AppError {
@@ -33,30 +34,30 @@ pub fn json_error(err: actix_web::error::JsonPayloadError) -> AppError {
     use actix_web::error::JsonPayloadError as E;
     match err {
         E::OverflowKnownLength { .. } | E::Overflow { .. } => {
-            AppError::new(ErrorKind::PayloadTooLarge, "payload_too_large", "Nội dung gửi lên quá lớn.")
+            AppError::new(ErrorKind::PayloadTooLarge, ErrorCode::PayloadTooLarge, "Nội dung gửi lên quá lớn.")
         }
         E::ContentType => {
-            AppError::bad_request("unsupported_content_type", "Nội dung phải là JSON (application/json).")
+            AppError::bad_request(ErrorCode::UnsupportedContentType, "Nội dung phải là JSON (application/json).")
         }
-        E::Deserialize(e) => AppError::bad_request("malformed_json", format!("JSON không hợp lệ: {e}")),
-        other => AppError::bad_request("malformed_json", format!("JSON không hợp lệ: {other}")),
+        E::Deserialize(e) => AppError::bad_request(ErrorCode::MalformedJson, format!("JSON không hợp lệ: {e}")),
+        other => AppError::bad_request(ErrorCode::MalformedJson, format!("JSON không hợp lệ: {other}")),
     }
 }
 
 pub fn query_error(err: actix_web::error::QueryPayloadError) -> AppError {
-    AppError::bad_request("invalid_query", format!("Tham số truy vấn không hợp lệ: {err}"))
+    AppError::bad_request(ErrorCode::InvalidQuery, format!("Tham số truy vấn không hợp lệ: {err}"))
 }
 
 pub fn path_error(err: actix_web::error::PathError) -> AppError {
-    AppError::bad_request("invalid_path", format!("Đường dẫn không hợp lệ: {err}"))
+    AppError::bad_request(ErrorCode::InvalidPath, format!("Đường dẫn không hợp lệ: {err}"))
 }
 
 pub fn form_error(err: actix_web::error::UrlencodedError) -> AppError {
     use actix_web::error::UrlencodedError as E;
     match err {
         E::Overflow { .. } => {
-            AppError::new(ErrorKind::PayloadTooLarge, "payload_too_large", "Nội dung gửi lên quá lớn.")
+            AppError::new(ErrorKind::PayloadTooLarge, ErrorCode::PayloadTooLarge, "Nội dung gửi lên quá lớn.")
         }
-        other => AppError::bad_request("malformed_form", format!("Biểu mẫu không hợp lệ: {other}")),
+        other => AppError::bad_request(ErrorCode::MalformedForm, format!("Biểu mẫu không hợp lệ: {other}")),
     }
 }

@@ -8,6 +8,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use super::blocking;
 use crate::app::AppState;
 use crate::domain::Actor;
+use crate::domain::ErrorCode;
 use crate::error::AppError;
 use crate::service::auth;
 
@@ -48,14 +49,17 @@ impl FromRequest for CurrentUser {
         Box::pin(async move {
             let token = token
                 .filter(|t| !t.is_empty())
-                .ok_or_else(|| AppError::unauthorized("missing_token", "Bạn cần đăng nhập để tiếp tục."))?;
+                .ok_or_else(|| AppError::unauthorized(ErrorCode::MissingToken, "Bạn cần đăng nhập để tiếp tục."))?;
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
             let actor = match auth::cached_session(&state.services, &token) {
                 Some(actor) => actor,
                 None => blocking(move || auth::authenticate(&state.services, &token)).await?,
             };
             if csrf_missing {
-                return Err(AppError::forbidden("csrf_failed", "Thiếu mã chống giả mạo (CSRF) cho yêu cầu này."));
+                return Err(AppError::forbidden(
+                    ErrorCode::CsrfFailed,
+                    "Thiếu mã chống giả mạo (CSRF) cho yêu cầu này.",
+                ));
             }
             Ok(CurrentUser(actor))
         })

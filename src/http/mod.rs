@@ -20,6 +20,7 @@ mod users;
 
 use actix_web::{HttpResponse, web};
 
+use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
 
 /// Registers the API routes.
@@ -93,12 +94,12 @@ async fn healthz() -> HttpResponse {
 }
 
 pub async fn not_found() -> AppResult<HttpResponse> {
-    Err(AppError::not_found("not_found", "Không tìm thấy địa chỉ này."))
+    Err(AppError::not_found(ErrorCode::NotFound, "Không tìm thấy địa chỉ này."))
 }
 
 /// A positive integer id or revision number from a path segment; anything else is the given 404,
 /// since no such resource can exist.
-pub fn positive_id(raw: &str, code: &'static str, message: &'static str) -> AppResult<i32> {
+pub fn positive_id(raw: &str, code: ErrorCode, message: &'static str) -> AppResult<i32> {
     raw.parse().ok().filter(|n: &i32| *n > 0).ok_or_else(|| AppError::not_found(code, message))
 }
 

@@ -10,6 +10,7 @@ use super::dto::Page;
 use super::extract::CurrentUser;
 use super::quality_dto as dto;
 use crate::app::AppState;
+use crate::domain::ErrorCode;
 use crate::domain::nonconformity::{CaStatus, NcSource, NcStatus, Severity};
 use crate::domain::{Action, Resource, authorize};
 use crate::error::AppResult;
@@ -18,7 +19,7 @@ use crate::service::quality::{actions, nonconformities};
 
 type State = web::Data<AppState>;
 
-fn id_of(raw: &str, what: &'static str) -> AppResult<i32> {
+fn id_of(raw: &str, what: ErrorCode) -> AppResult<i32> {
     super::positive_id(raw, what, "Không tìm thấy.")
 }
 
@@ -84,7 +85,7 @@ pub async fn list(state: State, user: CurrentUser, query: web::Query<NcQuery>) -
 
 pub async fn get(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
     authorize(&user.0, Action::ReadProcedures, Resource::None)?;
-    let id = id_of(&id, "nonconformity_not_found")?;
+    let id = id_of(&id, ErrorCode::NonconformityNotFound)?;
     let (nc, acts, similar, fixes) = blocking(move || {
         let s = &state.services;
         let nc = nonconformities::load(s, id)?;
@@ -133,7 +134,7 @@ pub async fn root_cause(
     id: web::Path<String>,
     body: web::Json<RootCause>,
 ) -> AppResult<HttpResponse> {
-    let id = id_of(&id, "nonconformity_not_found")?;
+    let id = id_of(&id, ErrorCode::NonconformityNotFound)?;
     let RootCause { why, root_cause, similar_checked } = body.into_inner();
     let nc = blocking(move || {
         nonconformities::record_root_cause(&state.services, &user.0, id, why, &root_cause, similar_checked)
@@ -143,7 +144,7 @@ pub async fn root_cause(
 }
 
 pub async fn close(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
-    let id = id_of(&id, "nonconformity_not_found")?;
+    let id = id_of(&id, ErrorCode::NonconformityNotFound)?;
     let nc = blocking(move || nonconformities::close(&state.services, &user.0, id)).await?;
     Ok(HttpResponse::Ok().json(dto::nonconformity(&nc)))
 }
@@ -202,7 +203,7 @@ pub async fn list_ca(state: State, user: CurrentUser, query: web::Query<CaQuery>
 
 pub async fn get_ca(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
     authorize(&user.0, Action::ReadProcedures, Resource::None)?;
-    let id = id_of(&id, "corrective_action_not_found")?;
+    let id = id_of(&id, ErrorCode::CorrectiveActionNotFound)?;
     let ca = blocking(move || actions::load(&state.services, id)).await?;
     Ok(HttpResponse::Ok().json(dto::corrective_action(&ca, today())))
 }
@@ -213,7 +214,7 @@ async fn ca_step(
     id: String,
     act: impl FnOnce(&crate::service::Services, &crate::domain::Actor, i32) -> AppResult<CaRecord> + Send + 'static,
 ) -> AppResult<HttpResponse> {
-    let id = id_of(&id, "corrective_action_not_found")?;
+    let id = id_of(&id, ErrorCode::CorrectiveActionNotFound)?;
     let ca = blocking(move || act(&state.services, &user.0, id)).await?;
     Ok(HttpResponse::Ok().json(dto::corrective_action(&ca, today())))
 }

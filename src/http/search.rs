@@ -7,6 +7,7 @@ use serde_json::json;
 use super::blocking;
 use super::extract::CurrentUser;
 use crate::app::AppState;
+use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::service::ports::SearchQuery;
 use crate::service::search;
@@ -29,7 +30,7 @@ pub async fn search(
     let q = query.into_inner();
     let text = q.q.unwrap_or_default();
     if text.trim().is_empty() {
-        return Err(AppError::bad_request("missing_query", "Cần từ khóa tìm kiếm (q)."));
+        return Err(AppError::bad_request(ErrorCode::MissingQuery, "Cần từ khóa tìm kiếm (q)."));
     }
     let query = SearchQuery {
         text: text.clone(),

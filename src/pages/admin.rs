@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::forms::{form_error_status, parse_form, see_other};
 use super::session::Reader;
 use super::views::{AdminEventsPage, AdminUserPage, AdminUsersPage, FormErrors, UserForm};
+use crate::domain::ErrorCode;
 use crate::domain::{Action, Resource, Role, authorize};
 use crate::error::{AppError, AppResult};
 use crate::http::blocking;
@@ -29,7 +30,8 @@ fn parse_roles(names: &[String]) -> AppResult<Vec<Role>> {
     names
         .iter()
         .map(|n| {
-            Role::parse(n).ok_or_else(|| AppError::unprocessable("invalid_role", format!("Vai trò {n} không hợp lệ.")))
+            Role::parse(n)
+                .ok_or_else(|| AppError::unprocessable(ErrorCode::InvalidRole, format!("Vai trò {n} không hợp lệ.")))
         })
         .collect()
 }
@@ -63,11 +65,11 @@ async fn form(reader: &Reader, user: Option<&UserRecord>) -> AppResult<UserForm>
 fn errors_for(reader: &Reader, e: &AppError) -> FormErrors {
     let message = reader.tr().error(e);
     let mut errors = FormErrors::default();
-    let slot = match e.code.as_ref() {
-        "invalid_username" | "username_taken" => &mut errors.username,
-        "invalid_display_name" => &mut errors.display_name,
-        "weak_password" => &mut errors.password,
-        "unknown_field" => &mut errors.fields,
+    let slot = match e.code {
+        ErrorCode::InvalidUsername | ErrorCode::UsernameTaken => &mut errors.username,
+        ErrorCode::InvalidDisplayName => &mut errors.display_name,
+        ErrorCode::WeakPassword => &mut errors.password,
+        ErrorCode::UnknownField => &mut errors.fields,
         _ => &mut errors.general,
     };
     *slot = Some(message);
@@ -137,7 +139,7 @@ async fn load_user(reader: &Reader, username: String) -> AppResult<UserRecord> {
             .services
             .users
             .user(&username)?
-            .ok_or_else(|| AppError::not_found("user_not_found", "Không có tài khoản này."))
+            .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, "Không có tài khoản này."))
     })
     .await
 }

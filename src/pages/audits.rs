@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::forms::{form_error_status, parse_form, see_other};
 use super::session::Reader;
 use super::views::{AuditForm, AuditNewPage, AuditPage, AuditReportPage, AuditsPage};
+use crate::domain::ErrorCode;
 use crate::domain::audit::{AuditStatus, CheckResult, FindingType};
 use crate::domain::{Action, Resource, Role, authorize};
 use crate::error::{AppError, AppResult};
@@ -16,7 +17,7 @@ use crate::http::blocking;
 use crate::service::quality::{audits, programme};
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    crate::http::positive_id(raw, "audit_not_found", "Không có cuộc đánh giá này.")
+    crate::http::positive_id(raw, ErrorCode::AuditNotFound, "Không có cuộc đánh giá này.")
 }
 
 #[derive(Deserialize)]
@@ -110,7 +111,7 @@ pub async fn new_form(reader: Reader) -> AppResult<HttpResponse> {
 }
 
 fn date(raw: &str) -> AppResult<NaiveDate> {
-    raw.trim().parse().map_err(|_| AppError::unprocessable("invalid_dates", "Ngày không hợp lệ."))
+    raw.trim().parse().map_err(|_| AppError::unprocessable(ErrorCode::InvalidDates, "Ngày không hợp lệ."))
 }
 
 pub async fn plan(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
@@ -119,7 +120,11 @@ pub async fn plan(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
     let parsed = (|| {
         Ok::<_, AppError>(audits::NewAudit {
             title: form.title.clone(),
-            year: form.year.trim().parse().map_err(|_| AppError::unprocessable("invalid_year", "Năm không hợp lệ."))?,
+            year: form
+                .year
+                .trim()
+                .parse()
+                .map_err(|_| AppError::unprocessable(ErrorCode::InvalidYear, "Năm không hợp lệ."))?,
             fields: form.fields.clone(),
             procedures: form
                 .procedures
@@ -147,7 +152,7 @@ pub async fn plan(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
         Ok(audit) => Ok(see_other(&format!("/audits/{}", audit.id))),
         Err(e) => match form_error_status(&e) {
             Some(status) => {
-                let independence = e.code == "auditor_not_independent";
+                let independence = e.code == ErrorCode::AuditorNotIndependent;
                 plan_page(&reader, form, status, Some((reader.tr().error(&e), independence))).await
             }
             None => Err(e),
@@ -245,7 +250,7 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
             "report" => audits::report(s, &actor, id, &form.strong_points, &form.to_improve).map(|_| ()),
             "findings" => {
                 let kind = FindingType::parse(&form.kind)
-                    .ok_or_else(|| AppError::bad_request("malformed_form", "Loại phát hiện không hợp lệ."))?;
+                    .ok_or_else(|| AppError::bad_request(ErrorCode::MalformedForm, "Loại phát hiện không hợp lệ."))?;
                 let new = audits::NewFinding {
                     procedure_code: form.procedure_code,
                     clause: form.clause,
@@ -255,7 +260,7 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
                 };
                 audits::add_finding(s, &actor, id, new).map(|_| ())
             }
-            _ => Err(AppError::not_found("not_found", "Không có thao tác này.")),
+            _ => Err(AppError::not_found(ErrorCode::NotFound, "Không có thao tác này.")),
         }
     })
     .await;
@@ -276,7 +281,7 @@ async fn save_checklist(reader: Reader, id: i32, body: &[u8]) -> AppResult<HttpR
     for (key, value) in &pairs {
         if let Some(item) = key.strip_prefix("result_").and_then(|i| i.parse::<i32>().ok()) {
             let result = CheckResult::parse(value)
-                .ok_or_else(|| AppError::bad_request("malformed_form", "Kết quả không hợp lệ."))?;
+                .ok_or_else(|| AppError::bad_request(ErrorCode::MalformedForm, "Kết quả không hợp lệ."))?;
             let note =
                 pairs.iter().find(|(k, _)| *k == format!("note_{item}")).map(|(_, v)| v.clone()).unwrap_or_default();
             updates.push((item, result, note));

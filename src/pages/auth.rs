@@ -8,6 +8,7 @@ use super::i18n::Lang;
 use super::session::{self, LANG_COOKIE, LOGIN_CSRF_COOKIE, Reader, constant_time_eq, local_path};
 use super::views::{Chrome, LoginPage};
 use crate::app::AppState;
+use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::http::blocking;
 use crate::http::extract::TOKEN_COOKIE;
@@ -133,7 +134,8 @@ pub async fn switch_language(
     lang: web::Path<String>,
     query: web::Query<NextQuery>,
 ) -> AppResult<HttpResponse> {
-    let lang = Lang::parse(&lang).ok_or_else(|| AppError::not_found("not_found", "Ngôn ngữ không được hỗ trợ."))?;
+    let lang =
+        Lang::parse(&lang).ok_or_else(|| AppError::not_found(ErrorCode::NotFound, "Ngôn ngữ không được hỗ trợ."))?;
     let cookie = actix_web::cookie::Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
         .same_site(actix_web::cookie::SameSite::Lax)

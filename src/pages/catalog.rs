@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 
 use super::session::Reader;
 use super::views::{HomePage, ProcedureListPage};
+use crate::domain::ErrorCode;
 use crate::domain::{FieldCode, ProcedureKind, ProcedureStatus};
 use crate::error::{AppError, AppResult};
 use crate::http::blocking;
@@ -35,7 +36,7 @@ pub async fn home(reader: Reader) -> AppResult<HttpResponse> {
 }
 
 pub async fn field(reader: Reader, code: web::Path<String>) -> AppResult<HttpResponse> {
-    let not_found = || AppError::not_found("not_found", "Không có lĩnh vực này.");
+    let not_found = || AppError::not_found(ErrorCode::NotFound, "Không có lĩnh vực này.");
     let code = FieldCode::parse(&code).ok_or_else(not_found)?;
     let state = reader.state.clone();
     let wanted = code.to_string();

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::forms::{form_error_status, parse_form, see_other};
 use super::session::Reader;
 use super::views::{ChangeActions, ChangeEditPage, ChangeListPage, ChangeNewPage, ChangePage};
+use crate::domain::ErrorCode;
 use crate::domain::change_request::{ChangeKind, ChangeStatus, Signed, reviews_complete};
 use crate::domain::{Action, Resource, Role, authorize};
 use crate::error::{AppError, AppResult};
@@ -17,7 +18,7 @@ use crate::service::change_control::{create, edit, problems, publish, view, work
 use crate::service::ports::{ChangeFilter, ProcedureFilter, SignoffKind};
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    crate::http::positive_id(raw, "change_request_not_found", "Không có yêu cầu thay đổi này.")
+    crate::http::positive_id(raw, ErrorCode::ChangeRequestNotFound, "Không có yêu cầu thay đổi này.")
 }
 
 #[derive(Deserialize)]
@@ -92,7 +93,7 @@ pub async fn create(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse>
     let form: NewForm = parse_form(&body)?;
     reader.check_csrf(&form.csrf)?;
     let kind = ChangeKind::parse(&form.kind)
-        .ok_or_else(|| AppError::bad_request("malformed_form", "Loại thay đổi không hợp lệ."))?;
+        .ok_or_else(|| AppError::bad_request(ErrorCode::MalformedForm, "Loại thay đổi không hợp lệ."))?;
     let markdown = Some(form.markdown.clone()).filter(|m| !m.trim().is_empty());
     let new = create::NewChange { code: form.code.trim().to_owned(), reason: form.reason.clone(), kind, markdown };
     let (state, actor) = (reader.state.clone(), reader.actor.clone());
@@ -206,7 +207,7 @@ pub async fn save_edit(reader: Reader, id: web::Path<String>, body: web::Bytes) 
     let (state, actor, text) = (reader.state.clone(), reader.actor.clone(), markdown.clone());
     match blocking(move || edit::save_content(&state.services, &actor, id, &text)).await {
         Ok(_) => Ok(see_other(&format!("/change-requests/{id}?saved=1"))),
-        Err(e) if e.code == "invalid_document" => {
+        Err(e) if e.code == ErrorCode::InvalidDocument => {
             let (state, actor, text) = (reader.state.clone(), reader.actor.clone(), markdown.clone());
             let (cr, found) = blocking(move || {
                 let v = view::view(&state.services, &actor, id)?;
@@ -258,11 +259,13 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
         "reject" => "reject",
         "publish" => "publish",
         "withdraw" => "withdraw",
-        _ => return Err(AppError::not_found("not_found", "Không có thao tác này.")),
+        _ => return Err(AppError::not_found(ErrorCode::NotFound, "Không có thao tác này.")),
     };
     let effective_date = match form.effective_date.trim() {
         "" => None,
-        d => Some(d.parse().map_err(|_| AppError::bad_request("malformed_form", "Ngày hiệu lực không hợp lệ."))?),
+        d => Some(
+            d.parse().map_err(|_| AppError::bad_request(ErrorCode::MalformedForm, "Ngày hiệu lực không hợp lệ."))?,
+        ),
     };
     let (state, actor) = (reader.state.clone(), reader.actor.clone());
     let outcome = blocking(move || {
@@ -287,21 +290,21 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
     .await;
     match outcome {
         Ok(()) => Ok(see_other(&format!("/change-requests/{id}?saved=1"))),
-        Err(e) if form_error_status(&e).is_some() || e.code == "signature_refused" => {
+        Err(e) if form_error_status(&e).is_some() || e.code == ErrorCode::SignatureRefused => {
             let message = reader.tr().error(&e);
-            detail_page(&reader, id, Some((name, field_at_fault(&e.code), message)), None).await
+            detail_page(&reader, id, Some((name, field_at_fault(e.code), message)), None).await
         }
         Err(e) => Err(e),
     }
 }
 
 /// The field (by its id on the page) an error is about, to show the error beside it.
-fn field_at_fault(code: &str) -> Option<&'static str> {
+fn field_at_fault(code: ErrorCode) -> Option<&'static str> {
     match code {
-        "signature_refused" | "account_locked" => Some("approve-password"),
-        "missing_summary" => Some("summary"),
-        "missing_reviewers" | "invalid_reviewer" => Some("reviewers"),
-        "invalid_approver" => Some("approver"),
+        ErrorCode::SignatureRefused | ErrorCode::AccountLocked => Some("approve-password"),
+        ErrorCode::MissingSummary | ErrorCode::InvalidEffectiveDate => Some("summary"),
+        ErrorCode::MissingReviewers | ErrorCode::InvalidReviewer => Some("reviewers"),
+        ErrorCode::InvalidApprover => Some("approver"),
         _ => None,
     }
 }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::forms::{form_error_status, parse_form, see_other};
 use super::session::Reader;
 use super::views::{AcknowledgementsPage, LegalBasesPage, ProcedureDiffPage, ReviewDuePage};
+use crate::domain::ErrorCode;
 use crate::domain::legal_basis::{LegalBasis, LegalStatus};
 use crate::domain::{Action, Resource, authorize};
 use crate::error::{AppError, AppResult};
@@ -125,7 +126,10 @@ pub async fn add_legal(reader: Reader, body: web::Bytes) -> AppResult<HttpRespon
     reader.check_csrf(&form.csrf)?;
     let date = match form.date.trim() {
         "" => None,
-        d => Some(d.parse::<NaiveDate>().map_err(|_| AppError::bad_request("malformed_form", "Ngày không hợp lệ."))?),
+        d => Some(
+            d.parse::<NaiveDate>()
+                .map_err(|_| AppError::bad_request(ErrorCode::MalformedForm, "Ngày không hợp lệ."))?,
+        ),
     };
     let new = LegalBasis {
         key: form.key.trim().to_owned(),

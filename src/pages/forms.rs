@@ -4,12 +4,13 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult, ErrorKind};
 
 /// Parses a urlencoded form body, repeated keys (checkboxes) included.
 pub fn parse_form<T: DeserializeOwned>(body: &[u8]) -> AppResult<T> {
     serde_html_form::from_bytes(body)
-        .map_err(|e| AppError::bad_request("malformed_form", format!("Biểu mẫu không hợp lệ: {e}")))
+        .map_err(|e| AppError::bad_request(ErrorCode::MalformedForm, format!("Biểu mẫu không hợp lệ: {e}")))
 }
 
 /// The status to show a form again with, for errors the user can fix in the form.

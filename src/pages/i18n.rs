@@ -185,6 +185,18 @@ mod tests {
         assert_eq!(vi, en);
     }
 
+    /// Every error code reads in both languages: English has its own text; Vietnamese has its own
+    /// or, when empty, the service's message, which is always Vietnamese.
+    #[test]
+    fn every_error_code_is_translated() {
+        let c = Catalog::load();
+        for code in crate::domain::ErrorCode::ALL {
+            let key = format!("error.{code}");
+            assert!(c.vi.contains_key(&key), "vi.toml lacks {key}");
+            assert!(c.en.get(&key).is_some_and(|t| !t.is_empty()), "en.toml lacks English text for {key}");
+        }
+    }
+
     #[test]
     fn dates_follow_the_language() {
         let c = Catalog::load();

@@ -23,6 +23,7 @@ mod views;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
 use session::Reader;
 use views::Chrome;
@@ -83,7 +84,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Unknown addresses: 404 (rendered as a page or JSON by the error handlers).
 pub async fn not_found(_req: HttpRequest) -> AppResult<HttpResponse> {
-    Err(AppError::not_found("not_found", "Không tìm thấy trang này."))
+    Err(AppError::not_found(ErrorCode::NotFound, "Không tìm thấy trang này."))
 }
 
 impl Reader {

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::session::Reader;
 use super::views::{PrintPage, ProcedurePage};
+use crate::domain::ErrorCode;
 use crate::domain::procedure::RevisionStanding;
 use crate::domain::{Action, Resource, authorize};
 use crate::error::AppResult;
@@ -29,7 +30,7 @@ fn signoffs(r: &RevisionRecord) -> [Option<String>; 3] {
 }
 
 fn parse_revision(raw: &str) -> AppResult<i32> {
-    crate::http::positive_id(raw, "revision_not_found", "Lần ban hành không hợp lệ.")
+    crate::http::positive_id(raw, ErrorCode::RevisionNotFound, "Lần ban hành không hợp lệ.")
 }
 
 async fn page(reader: Reader, code: String, revision: Option<i32>) -> AppResult<HttpResponse> {

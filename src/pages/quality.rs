@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::forms::{form_error_status, parse_form, see_other};
 use super::session::Reader;
 use super::views::{CasPage, NcNewPage, NcPage, NcPrintPage, NcsPage};
+use crate::domain::ErrorCode;
 use crate::domain::nonconformity::{CaStatus, NcSource, NcStatus, Severity};
 use crate::domain::{Action, Resource, authorize};
 use crate::error::{AppError, AppResult};
@@ -17,7 +18,7 @@ use crate::service::ports::{CaFilter, CaRecord, NcFilter};
 use crate::service::quality::{actions, nonconformities};
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    crate::http::positive_id(raw, "not_found", "Không tìm thấy.")
+    crate::http::positive_id(raw, ErrorCode::NotFound, "Không tìm thấy.")
 }
 
 fn overdue(a: &CaRecord, today: NaiveDate) -> bool {
@@ -88,7 +89,7 @@ struct NewForm {
 pub async fn open(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
     let form: NewForm = parse_form(&body)?;
     reader.check_csrf(&form.csrf)?;
-    let bad = || AppError::bad_request("malformed_form", "Biểu mẫu không hợp lệ.");
+    let bad = || AppError::bad_request(ErrorCode::MalformedForm, "Biểu mẫu không hợp lệ.");
     let new = nonconformities::NewNc {
         source: NcSource::parse(&form.source).ok_or_else(bad)?,
         finding_id: None,
@@ -231,7 +232,7 @@ pub async fn nc_act(reader: Reader, path: web::Path<(String, String)>, body: web
             )
             .map(|_| ()),
             "close" => nonconformities::close(s, &actor, id).map(|_| ()),
-            _ => Err(AppError::not_found("not_found", "Không có thao tác này.")),
+            _ => Err(AppError::not_found(ErrorCode::NotFound, "Không có thao tác này.")),
         }
     })
     .await;
@@ -270,7 +271,7 @@ struct CaForm {
 fn optional_date(raw: &str) -> AppResult<Option<NaiveDate>> {
     match raw.trim() {
         "" => Ok(None),
-        d => d.parse().map(Some).map_err(|_| AppError::unprocessable("invalid_date", "Ngày không hợp lệ.")),
+        d => d.parse().map(Some).map_err(|_| AppError::unprocessable(ErrorCode::InvalidDate, "Ngày không hợp lệ.")),
     }
 }
 
@@ -284,7 +285,7 @@ pub async fn create_action(reader: Reader, body: web::Bytes) -> AppResult<HttpRe
             action: form.action.clone(),
             owner: form.owner.clone(),
             due_date: optional_date(&form.due_date)?
-                .ok_or_else(|| AppError::unprocessable("invalid_date", "Cần thời hạn."))?,
+                .ok_or_else(|| AppError::unprocessable(ErrorCode::InvalidDate, "Cần thời hạn."))?,
             verify_after: optional_date(&form.verify_after)?,
             requires_change_of: Some(form.requires_change_of.clone()),
         })
@@ -315,7 +316,7 @@ pub async fn ca_act(reader: Reader, path: web::Path<(String, String)>, body: web
             "start" => actions::start(s, &actor, id),
             "complete" => actions::complete(s, &actor, id, &form.evidence),
             "verify" => actions::verify(s, &actor, id, form.effective == "true", &form.comment),
-            _ => Err(AppError::not_found("not_found", "Không có thao tác này.")),
+            _ => Err(AppError::not_found(ErrorCode::NotFound, "Không có thao tác này.")),
         }
     })
     .await;

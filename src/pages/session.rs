@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::i18n::{Lang, Tr};
 use crate::app::AppState;
 use crate::domain::Actor;
+use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::http::extract::{CurrentUser, TOKEN_COOKIE};
 
@@ -48,7 +49,7 @@ impl Reader {
         if constant_time_eq(submitted.as_bytes(), self.csrf.as_bytes()) {
             Ok(())
         } else {
-            Err(AppError::forbidden("csrf_failed", "Biểu mẫu đã hết hạn, vui lòng tải lại trang."))
+            Err(AppError::forbidden(ErrorCode::CsrfFailed, "Biểu mẫu đã hết hạn, vui lòng tải lại trang."))
         }
     }
 }

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 
 use super::Services;
 use super::catalog::procedure_record;
+use crate::domain::ErrorCode;
 use crate::domain::event::NewEvent;
 use crate::domain::{Action, Actor, ProcedureStatus, Resource, RevisionNumber, authorize};
 use crate::error::{AppError, AppResult};
@@ -15,7 +16,7 @@ pub fn acknowledge(services: &Services, actor: &Actor, code: &str, revision: Rev
     let procedure = procedure_record(services, code)?;
     if procedure.status != ProcedureStatus::Effective || procedure.revision != revision {
         return Err(AppError::conflict(
-            "not_current_revision",
+            ErrorCode::NotCurrentRevision,
             format!("Chỉ xác nhận đã đọc phiên bản hiện hành (lần ban hành {}).", procedure.revision),
         ));
     }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::Services;
 use super::ports::UserRecord;
 use crate::domain::Actor;
+use crate::domain::ErrorCode;
 use crate::domain::event::NewEvent;
 use crate::domain::password::username_problem;
 use crate::domain::throttle::lock_after;
@@ -69,10 +70,10 @@ fn password_matches(hash: &str, password: &str) -> bool {
 }
 
 fn bad_credentials() -> AppError {
-    AppError::unauthorized("invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+    AppError::unauthorized(ErrorCode::InvalidCredentials, "Tên đăng nhập hoặc mật khẩu không đúng.")
 }
 
-fn too_many(code: &'static str, message: String) -> AppError {
+fn too_many(code: ErrorCode, message: String) -> AppError {
     AppError::new(crate::error::ErrorKind::TooManyRequests, code, message)
 }
 
@@ -88,7 +89,7 @@ pub fn login(services: &Services, username: &str, password: &str, address: Optio
         && !services.address_throttle.allowed(ip)
     {
         return Err(too_many(
-            "too_many_attempts",
+            ErrorCode::TooManyAttempts,
             "Quá nhiều lần đăng nhập sai từ máy này; vui lòng thử lại sau 15 phút.".into(),
         ));
     }
@@ -110,7 +111,7 @@ pub fn login(services: &Services, username: &str, password: &str, address: Optio
         services.events.append_event(&event)?;
         let local = until.and_utc().format("%H:%M UTC");
         return Err(too_many(
-            "account_locked",
+            ErrorCode::AccountLocked,
             format!("Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; hãy thử lại sau {local}."),
         ));
     }
@@ -138,7 +139,7 @@ pub fn login(services: &Services, username: &str, password: &str, address: Optio
     if !user.active {
         let event = NewEvent::now(&username, "auth.login_disabled", "user", &username).detail(from);
         services.events.append_event(&event)?;
-        return Err(AppError::unauthorized("account_disabled", "Tài khoản đã bị khóa."));
+        return Err(AppError::unauthorized(ErrorCode::AccountDisabled, "Tài khoản đã bị khóa."));
     }
     user.failed_logins = 0;
     user.locked_until = None;
@@ -166,7 +167,7 @@ pub fn confirm_password(services: &Services, username: &str, password: &str) -> 
     let mut user = services.users.user(username)?.ok_or_else(invalid_token)?;
     let now = Utc::now().naive_utc();
     if user.locked_until.is_some_and(|until| until > now) {
-        return Err(too_many("account_locked", "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần.".into()));
+        return Err(too_many(ErrorCode::AccountLocked, "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần.".into()));
     }
     if password_matches(&user.password_hash, password) {
         return Ok(());
@@ -175,7 +176,7 @@ pub fn confirm_password(services: &Services, username: &str, password: &str) -> 
     user.locked_until = lock_after(user.failed_logins).map(|d| now + d);
     let event = NewEvent::now(username, "auth.signature_failed", "user", username);
     services.users.update_user(&user, &event)?;
-    Err(AppError::forbidden("signature_refused", "Mật khẩu xác nhận không đúng; chưa ký phê duyệt."))
+    Err(AppError::forbidden(ErrorCode::SignatureRefused, "Mật khẩu xác nhận không đúng; chưa ký phê duyệt."))
 }
 
 // The hash of a random password nobody knows, made once.
@@ -202,7 +203,10 @@ pub fn issue(services: &Services, user: UserRecord) -> AppResult<IssuedToken> {
 }
 
 fn invalid_token() -> AppError {
-    AppError::unauthorized("invalid_token", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn; vui lòng đăng nhập lại.")
+    AppError::unauthorized(
+        ErrorCode::InvalidToken,
+        "Phiên đăng nhập không hợp lệ hoặc đã hết hạn; vui lòng đăng nhập lại.",
+    )
 }
 
 fn verified_claims(services: &Services, token: &str) -> AppResult<Claims> {

@@ -7,6 +7,7 @@ use super::Services;
 use super::documents::RenderedDocument;
 use super::ports::{FieldCount, ProcedureFilter, ProcedureRecord, REFERENCE_VERSION, RevisionRecord};
 use crate::check::Reference;
+use crate::domain::ErrorCode;
 use crate::domain::procedure::RevisionStanding;
 use crate::domain::{ProcedureCode, RevisionNumber};
 use crate::error::{AppError, AppResult};
@@ -68,7 +69,9 @@ pub fn reference(services: &Services) -> AppResult<super::ReferenceSnapshot> {
 pub fn require_known_fields(services: &Services, fields: &[String]) -> AppResult<()> {
     let reference = reference(services)?;
     match fields.iter().find(|f| !reference.data.field_codes.contains(*f)) {
-        Some(unknown) => Err(AppError::unprocessable("unknown_field", format!("Lĩnh vực {unknown} không tồn tại."))),
+        Some(unknown) => {
+            Err(AppError::unprocessable(ErrorCode::UnknownField, format!("Lĩnh vực {unknown} không tồn tại.")))
+        }
         None => Ok(()),
     }
 }
@@ -100,7 +103,7 @@ pub fn at_revision(services: &Services, code: &str, revision: RevisionNumber) ->
 fn view(services: &Services, procedure: ProcedureRecord, number: RevisionNumber) -> AppResult<ProcedureView> {
     let revision = services.index.revision(&procedure.code, number)?.ok_or_else(|| {
         AppError::not_found(
-            "revision_not_found",
+            ErrorCode::RevisionNotFound,
             format!("Quy trình {} không có lần ban hành {number}.", procedure.code),
         )
     })?;

@@ -9,6 +9,7 @@ use super::reconcile::index_new_commit;
 use super::trailers as t;
 use crate::check::reference::{CALENDAR_FILE, FIELDS_FILE, LEGAL_BASES_FILE};
 use crate::check::{Problem, check_tree};
+use crate::domain::ErrorCode;
 use crate::domain::ProcedureCode;
 use crate::domain::event::NewEvent;
 use crate::error::{AppError, AppResult};
@@ -31,7 +32,7 @@ fn system_signature() -> Signature {
 /// account recorded as publisher.
 pub fn import_tree(services: &Services, dir: &Path, published_by: &str) -> AppResult<Imported> {
     let report = check_tree(dir).map_err(|e| {
-        AppError::bad_request("procedures_unreadable", format!("không đọc được {}: {e}", dir.display()))
+        AppError::bad_request(ErrorCode::ProceduresUnreadable, format!("không đọc được {}: {e}", dir.display()))
     })?;
     let mut outcome = Imported { refused: report.problems.clone(), ..Default::default() };
     let reference_ok = !report.problems.iter().any(|p| p.rule == crate::check::Rule::ReferenceData);

@@ -8,6 +8,7 @@ use super::ports::{CommitRequest, PortError};
 use super::reconcile::index_new_commit;
 use super::trailers as t;
 use crate::check::reference::LEGAL_BASES_FILE;
+use crate::domain::ErrorCode;
 use crate::domain::event::NewEvent;
 use crate::domain::legal_basis::{LegalBasis, LegalStatus, to_yaml, valid_key};
 use crate::domain::{Action, Actor, Resource, authorize};
@@ -20,7 +21,7 @@ pub fn list(services: &Services) -> AppResult<Vec<LegalBasis>> {
 fn find(list: &[LegalBasis], key: &str) -> AppResult<usize> {
     list.iter()
         .position(|l| l.key == key)
-        .ok_or_else(|| AppError::not_found("legal_basis_not_found", format!("Không có văn bản {key}.")))
+        .ok_or_else(|| AppError::not_found(ErrorCode::LegalBasisNotFound, format!("Không có văn bản {key}.")))
 }
 
 fn commit(services: &Services, actor: &Actor, list: &[LegalBasis], subject: &str, event: NewEvent) -> AppResult<()> {
@@ -34,7 +35,9 @@ fn commit(services: &Services, actor: &Actor, list: &[LegalBasis], subject: &str
         signature(actor),
     );
     let stored = services.store.commit(&request).map_err(|e| match e {
-        PortError::Conflict(_) => AppError::conflict("stale_revision", "Kho tài liệu vừa thay đổi; hãy thử lại."),
+        PortError::Conflict(_) => {
+            AppError::conflict(ErrorCode::StaleRevision, "Kho tài liệu vừa thay đổi; hãy thử lại.")
+        }
         other => other.into(),
     })?;
     index_new_commit(services, head.as_deref(), &stored, None)?;
@@ -47,16 +50,19 @@ pub fn add(services: &Services, actor: &Actor, new: LegalBasis) -> AppResult<Leg
     authorize(actor, Action::ManageDocuments, Resource::None)?;
     if !valid_key(&new.key) {
         return Err(AppError::unprocessable(
-            "invalid_key",
+            ErrorCode::InvalidKey,
             "Khóa văn bản gồm chữ in hoa và số, nối bằng dấu gạch ngang, ví dụ ND-123-2015.",
         ));
     }
     if [&new.kind, &new.number, &new.issuer, &new.title].iter().any(|s| s.trim().is_empty()) {
-        return Err(AppError::unprocessable("missing_field", "Cần đủ loại, số hiệu, cơ quan ban hành và trích yếu."));
+        return Err(AppError::unprocessable(
+            ErrorCode::MissingField,
+            "Cần đủ loại, số hiệu, cơ quan ban hành và trích yếu.",
+        ));
     }
     let mut list = list(services)?;
     if list.iter().any(|l| l.key == new.key) {
-        return Err(AppError::conflict("legal_basis_exists", format!("Văn bản {} đã có.", new.key)));
+        return Err(AppError::conflict(ErrorCode::LegalBasisExists, format!("Văn bản {} đã có.", new.key)));
     }
     let added = LegalBasis { status: LegalStatus::InForce, superseded_by: vec![], ..new };
     list.push(added.clone());
@@ -78,12 +84,15 @@ pub fn supersede(
     let index = find(&list, key)?;
     if key == superseded_by || !list.iter().any(|l| l.key == superseded_by) {
         return Err(AppError::unprocessable(
-            "invalid_superseded_by",
+            ErrorCode::InvalidSupersededBy,
             format!("Văn bản thay thế {superseded_by} không có trong danh mục."),
         ));
     }
     if list[index].status == LegalStatus::Superseded {
-        return Err(AppError::conflict("already_superseded", format!("Văn bản {key} đã được đánh dấu hết hiệu lực.")));
+        return Err(AppError::conflict(
+            ErrorCode::AlreadySuperseded,
+            format!("Văn bản {key} đã được đánh dấu hết hiệu lực."),
+        ));
     }
     let before = list[index].clone();
     list[index].status = LegalStatus::Superseded;

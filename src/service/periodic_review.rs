@@ -8,6 +8,7 @@ use super::Services;
 use super::catalog::procedure_record;
 use super::change_control::require_text;
 use super::ports::{PeriodicReview, ProcedureFilter, ProcedureRecord};
+use crate::domain::ErrorCode;
 use crate::domain::event::NewEvent;
 use crate::domain::{Action, Actor, ProcedureStatus, Resource, authorize};
 use crate::error::{AppError, AppResult};
@@ -24,17 +25,20 @@ pub fn record(
     authorize(actor, Action::ManageDocuments, Resource::None)?;
     let procedure = procedure_record(services, code)?;
     if procedure.status != ProcedureStatus::Effective {
-        return Err(AppError::conflict("procedure_obsolete", "Quy trình đã hết hiệu lực, không cần xem xét định kỳ."));
+        return Err(AppError::conflict(
+            ErrorCode::ProcedureObsolete,
+            "Quy trình đã hết hiệu lực, không cần xem xét định kỳ.",
+        ));
     }
     let today = Utc::now().date_naive();
     let (comment, next_due) = match outcome {
         "no_change" => {
             (comment.trim().to_owned(), today.checked_add_months(Months::new(procedure.review_interval_months as u32)))
         }
-        "change_needed" => (require_text(comment, "missing_comment", "Cần ghi nội dung cần thay đổi.")?, None),
+        "change_needed" => (require_text(comment, ErrorCode::MissingComment, "Cần ghi nội dung cần thay đổi.")?, None),
         _ => {
             return Err(AppError::unprocessable(
-                "invalid_outcome",
+                ErrorCode::InvalidOutcome,
                 "Kết quả xem xét phải là no_change hoặc change_needed.",
             ));
         }

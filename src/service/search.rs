@@ -2,6 +2,7 @@
 
 use super::Services;
 use super::ports::{ProcedureFilter, ProcedureRecord, SearchDoc, SearchHit, SearchQuery};
+use crate::domain::ErrorCode;
 use crate::domain::{Action, Actor, Resource, authorize};
 use crate::error::{AppError, AppResult};
 use crate::markdown::{outline, plain_text};
@@ -93,7 +94,7 @@ pub fn ensure_complete(services: &Services, force: bool) -> AppResult<Option<usi
 pub fn search(services: &Services, actor: &Actor, query: &SearchQuery) -> AppResult<Vec<SearchHit>> {
     authorize(actor, Action::ReadProcedures, Resource::None)?;
     if query.text.chars().count() > 200 {
-        return Err(AppError::bad_request("query_too_long", "Từ khóa tìm kiếm quá dài (tối đa 200 ký tự)."));
+        return Err(AppError::bad_request(ErrorCode::QueryTooLong, "Từ khóa tìm kiếm quá dài (tối đa 200 ký tự)."));
     }
     Ok(services.search.search(query)?)
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::auth::hash_password;
 use super::ports::UserRecord;
 use super::{Services, catalog};
+use crate::domain::ErrorCode;
 use crate::domain::event::NewEvent;
 use crate::domain::password::{policy_problem, username_problem};
 use crate::domain::{Action, Actor, Resource, Role, authorize};
@@ -54,7 +55,7 @@ fn visible(u: &UserRecord) -> Visible<'_> {
 fn check_display_name(name: &str) -> AppResult<()> {
     let n = name.trim().chars().count();
     if n == 0 || n > 100 {
-        return Err(AppError::unprocessable("invalid_display_name", "Họ tên phải có từ 1 đến 100 ký tự."));
+        return Err(AppError::unprocessable(ErrorCode::InvalidDisplayName, "Họ tên phải có từ 1 đến 100 ký tự."));
     }
     Ok(())
 }
@@ -85,11 +86,11 @@ impl Operator<'_> {
 pub fn create(services: &Services, by: Operator<'_>, new: NewUser) -> AppResult<UserRecord> {
     by.check()?;
     if let Some(problem) = username_problem(&new.username) {
-        return Err(AppError::unprocessable("invalid_username", problem));
+        return Err(AppError::unprocessable(ErrorCode::InvalidUsername, problem));
     }
     check_display_name(&new.display_name)?;
     if let Some(problem) = policy_problem(&new.username, &new.password) {
-        return Err(AppError::unprocessable("weak_password", problem));
+        return Err(AppError::unprocessable(ErrorCode::WeakPassword, problem));
     }
     catalog::require_known_fields(services, &new.fields)?;
     insert(services, by.name(), new)
@@ -114,7 +115,7 @@ pub fn insert(services: &Services, by: &str, new: NewUser) -> AppResult<UserReco
     let event = NewEvent::now(by, "user.create", "user", &user.username).states(None::<&()>, Some(&visible(&user)));
     services.users.insert_user(&user, &event).map_err(|e| match e {
         PortError::Conflict(_) => {
-            AppError::conflict("username_taken", format!("Tên đăng nhập {} đã có người dùng.", user.username))
+            AppError::conflict(ErrorCode::UsernameTaken, format!("Tên đăng nhập {} đã có người dùng.", user.username))
         }
         other => other.into(),
     })?;
@@ -125,7 +126,7 @@ fn existing(services: &Services, username: &str) -> AppResult<UserRecord> {
     services
         .users
         .user(username)?
-        .ok_or_else(|| AppError::not_found("user_not_found", format!("Không có tài khoản {username}.")))
+        .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, format!("Không có tài khoản {username}.")))
 }
 
 /// Changes an account. Changing roles or disabling it signs the user out everywhere.
@@ -154,7 +155,7 @@ pub fn update(services: &Services, by: Operator<'_>, username: &str, change: Use
         && (!after.active || !after.roles.contains(&Role::Admin))
     {
         return Err(AppError::conflict(
-            "cannot_lock_out_self",
+            ErrorCode::CannotLockOutSelf,
             "Bạn không thể tự khóa hoặc tự bỏ quyền quản trị của mình.",
         ));
     }
@@ -177,7 +178,7 @@ pub fn set_password(services: &Services, by: Operator<'_>, username: &str, passw
     by.check()?;
     let mut user = existing(services, username)?;
     if let Some(problem) = policy_problem(username, password) {
-        return Err(AppError::unprocessable("weak_password", problem));
+        return Err(AppError::unprocessable(ErrorCode::WeakPassword, problem));
     }
     user.password_hash = hash_password(password)?;
     user.token_version += 1;

@@ -3,6 +3,7 @@
 use chrono::Utc;
 
 use super::{content_hash, draft_markdown, require_text, validate};
+use crate::domain::ErrorCode;
 use crate::domain::change_request::{ChangeKind, ChangeStatus};
 use crate::domain::event::NewEvent;
 use crate::domain::{Action, Actor, ProcedureCode, ProcedureStatus, Resource, authorize};
@@ -24,18 +25,19 @@ pub struct NewChange {
 /// (creating) already exists, 422 for a missing reason or an invalid document.
 pub fn create(services: &Services, actor: &Actor, new: NewChange) -> AppResult<ChangeRequestRecord> {
     authorize(actor, Action::ManageDocuments, Resource::None)?;
-    let reason = require_text(&new.reason, "missing_reason", "Cần ghi lý do thay đổi.")?;
-    let code = ProcedureCode::parse(&new.code)
-        .ok_or_else(|| AppError::unprocessable("invalid_code", "Mã quy trình phải có dạng QT-<LĨNH VỰC>-<NN>."))?;
+    let reason = require_text(&new.reason, ErrorCode::MissingReason, "Cần ghi lý do thay đổi.")?;
+    let code = ProcedureCode::parse(&new.code).ok_or_else(|| {
+        AppError::unprocessable(ErrorCode::InvalidCode, "Mã quy trình phải có dạng QT-<LĨNH VỰC>-<NN>.")
+    })?;
     let existing = services.index.procedure(code.as_str())?;
     let (base_revision, base_commit) = match (new.kind, &existing) {
         (ChangeKind::Create, Some(_)) => {
-            return Err(AppError::conflict("procedure_exists", format!("Quy trình {code} đã có.")));
+            return Err(AppError::conflict(ErrorCode::ProcedureExists, format!("Quy trình {code} đã có.")));
         }
         (ChangeKind::Create, None) => (None, None),
         (_, None) => return Err(AppError::procedure_not_found(code.as_str())),
         (_, Some(p)) if p.status == ProcedureStatus::Obsolete => {
-            return Err(AppError::conflict("procedure_obsolete", format!("Quy trình {code} đã hết hiệu lực.")));
+            return Err(AppError::conflict(ErrorCode::ProcedureObsolete, format!("Quy trình {code} đã hết hiệu lực.")));
         }
         (_, Some(p)) => {
             let revision = services
@@ -47,10 +49,13 @@ pub fn create(services: &Services, actor: &Actor, new: NewChange) -> AppResult<C
     };
     let markdown = match (new.kind, new.markdown) {
         (ChangeKind::Retire, Some(_)) => {
-            return Err(AppError::unprocessable("unexpected_markdown", "Yêu cầu thu hồi không kèm nội dung mới."));
+            return Err(AppError::unprocessable(
+                ErrorCode::UnexpectedMarkdown,
+                "Yêu cầu thu hồi không kèm nội dung mới.",
+            ));
         }
         (ChangeKind::Create, None) => {
-            return Err(AppError::unprocessable("missing_markdown", "Cần nội dung quy trình mới (markdown)."));
+            return Err(AppError::unprocessable(ErrorCode::MissingMarkdown, "Cần nội dung quy trình mới (markdown)."));
         }
         (_, given) => given,
     };

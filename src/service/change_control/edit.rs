@@ -4,6 +4,7 @@
 use chrono::Utc;
 
 use super::{code_of, content_hash, load, refused, signature, validate};
+use crate::domain::ErrorCode;
 use crate::domain::change_request::{ChangeKind, Step, next};
 use crate::domain::event::NewEvent;
 use crate::domain::{Action, Actor, Resource, authorize};
@@ -18,7 +19,7 @@ pub fn save_content(services: &Services, actor: &Actor, id: i32, markdown: &str)
     let cr = load(services, id)?;
     next(cr.status, Step::EditContent).map_err(refused)?;
     if cr.kind == ChangeKind::Retire {
-        return Err(AppError::conflict("retire_has_no_content", "Yêu cầu thu hồi không có nội dung để sửa."));
+        return Err(AppError::conflict(ErrorCode::RetireHasNoContent, "Yêu cầu thu hồi không có nội dung để sửa."));
     }
     validate(services, &code_of(&cr)?, markdown)?;
     commit_draft(services, actor, cr, markdown, false)
@@ -52,7 +53,7 @@ pub fn commit_draft(
     let guard = ChangeGuard { status: cr.status, content_hash: &cr.content_hash };
     services.changes.update_change_request(&updated, guard, true, None, &event).map_err(|e| match e {
         PortError::Conflict(_) => {
-            AppError::conflict("draft_changed", "Yêu cầu vừa được cập nhật bởi người khác; hãy tải lại trang.")
+            AppError::conflict(ErrorCode::DraftChanged, "Yêu cầu vừa được cập nhật bởi người khác; hãy tải lại trang.")
         }
         other => other.into(),
     })?;
@@ -77,7 +78,7 @@ fn commit_on_ref(services: &Services, actor: &Actor, cr: &ChangeRequestRecord, m
     match services.store.commit(&request) {
         Ok(stored) => Ok(stored.commit),
         Err(PortError::Conflict(_)) => {
-            Err(AppError::conflict("draft_changed", "Dự thảo vừa được người khác sửa; hãy tải lại trang."))
+            Err(AppError::conflict(ErrorCode::DraftChanged, "Dự thảo vừa được người khác sửa; hãy tải lại trang."))
         }
         Err(e) => Err(e.into()),
     }

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use super::ports::{ChangeRequestRecord, Signature};
 use super::{Services, catalog};
 use crate::check::{Problem, SourceFile, check_document};
+use crate::domain::ErrorCode;
 use crate::domain::change_request::Refused;
 use crate::domain::{Actor, ProcedureCode};
 use crate::error::{AppError, AppResult};
@@ -31,10 +32,9 @@ pub fn signature(actor: &Actor) -> Signature {
 }
 
 pub fn load(services: &Services, id: i32) -> AppResult<ChangeRequestRecord> {
-    services
-        .changes
-        .change_request(id)?
-        .ok_or_else(|| AppError::not_found("change_request_not_found", format!("Không có yêu cầu thay đổi số {id}.")))
+    services.changes.change_request(id)?.ok_or_else(|| {
+        AppError::not_found(ErrorCode::ChangeRequestNotFound, format!("Không có yêu cầu thay đổi số {id}."))
+    })
 }
 
 pub fn refused(r: Refused) -> AppError {
@@ -64,7 +64,7 @@ pub fn require_size(markdown: &str) -> AppResult<()> {
     if markdown.len() > MAX_MARKDOWN {
         return Err(AppError::new(
             crate::error::ErrorKind::PayloadTooLarge,
-            "document_too_large",
+            ErrorCode::DocumentTooLarge,
             "Tài liệu quá lớn (tối đa 512 KB).",
         ));
     }
@@ -79,10 +79,13 @@ pub fn validate(services: &Services, code: &ProcedureCode, markdown: &str) -> Ap
         return Ok(());
     }
     let list: Vec<String> = found.iter().map(|p| format!("dòng {}: {}", p.line, p.message)).collect();
-    Err(AppError::unprocessable("invalid_document", format!("Tài liệu chưa đúng quy định: {}", list.join("; "))))
+    Err(AppError::unprocessable(
+        ErrorCode::InvalidDocument,
+        format!("Tài liệu chưa đúng quy định: {}", list.join("; ")),
+    ))
 }
 
-pub fn require_text(value: &str, code: &'static str, message: &'static str) -> AppResult<String> {
+pub fn require_text(value: &str, code: ErrorCode, message: &'static str) -> AppResult<String> {
     let trimmed = value.trim();
     // A NUL byte would end the text early wherever it is stored as a C string (git's messages).
     if trimmed.is_empty() || trimmed.chars().count() > 4000 || trimmed.contains('\0') {

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use chrono::NaiveDate;
 
 use super::{code_of, draft_markdown, load, refused, require_text, signature, validate};
+use crate::domain::ErrorCode;
 use crate::domain::change_request::{ChangeKind, Step, check_effective_date, next};
 use crate::domain::event::NewEvent;
 use crate::domain::{Action, Actor, ProcedureStatus, Resource, authorize};
@@ -29,7 +30,7 @@ pub struct PublishInput {
 }
 
 fn stale(message: String) -> AppError {
-    AppError::conflict("stale_revision", message)
+    AppError::conflict(ErrorCode::StaleRevision, message)
 }
 
 /// Publishes an approved change. 409 `approval_stale` when the approval does not cover the
@@ -38,7 +39,7 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
     authorize(actor, Action::ManageDocuments, Resource::None)?;
     let summary = require_text(
         &input.summary,
-        "missing_summary",
+        ErrorCode::MissingSummary,
         "Cần tóm tắt nội dung sửa đổi (dòng trong bảng theo dõi sửa đổi).",
     )?;
     let _one_at_a_time = PUBLISHING.lock().unwrap_or_else(|p| p.into_inner());
@@ -47,7 +48,7 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
         if cr.status.is_closed() {
             refused(r)
         } else {
-            AppError::conflict("approval_stale", approval_missing_message(&cr))
+            AppError::conflict(ErrorCode::ApprovalStale, approval_missing_message(&cr))
         }
     })?;
     let signoffs = services.changes.signoffs(id)?;
@@ -60,7 +61,7 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
                 && s.decision == "approved"
                 && s.content_hash == cr.content_hash
         })
-        .ok_or_else(|| AppError::conflict("approval_stale", approval_missing_message(&cr)))?;
+        .ok_or_else(|| AppError::conflict(ErrorCode::ApprovalStale, approval_missing_message(&cr)))?;
     let code = code_of(&cr)?;
     let current = services.index.procedure(code.as_str())?;
     let new_revision = match (cr.kind, &current) {
@@ -91,7 +92,7 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
         _ => {
             let values = [("revision", new_revision.to_string()), ("effective_date", effective.to_string())];
             let published = set_front_matter_values(&draft, &values)
-                .map_err(|e| AppError::unprocessable("invalid_document", e.message))?;
+                .map_err(|e| AppError::unprocessable(ErrorCode::InvalidDocument, e.message))?;
             validate(services, &code, &published)?;
             (vec![(code.path(), published)], vec![])
         }

@@ -3,6 +3,7 @@
 
 use super::{code_of, draft_markdown, load, problems};
 use crate::check::Problem;
+use crate::domain::ErrorCode;
 use crate::domain::change_request::ChangeKind;
 use crate::domain::{Action, Actor, Resource, authorize};
 use crate::error::{AppError, AppResult};
@@ -29,7 +30,7 @@ fn may_see(actor: &Actor, cr: &ChangeRequestRecord) -> AppResult<()> {
     if named || authorize(actor, Action::ManageDocuments, Resource::None).is_ok() {
         Ok(())
     } else {
-        Err(AppError::forbidden("forbidden", "Bạn không tham gia yêu cầu thay đổi này."))
+        Err(AppError::forbidden(ErrorCode::Forbidden, "Bạn không tham gia yêu cầu thay đổi này."))
     }
 }
 

@@ -4,6 +4,7 @@
 use chrono::Utc;
 
 use super::{load, refused, require_text};
+use crate::domain::ErrorCode;
 use crate::domain::change_request::{ChangeStatus, Signed, Step, next, reviews_complete};
 use crate::domain::event::NewEvent;
 use crate::domain::{Action, Actor, Resource, Role, authorize};
@@ -27,7 +28,7 @@ fn save(
     let guard = ChangeGuard { status: before.status, content_hash: &before.content_hash };
     services.changes.update_change_request(&after, guard, false, signoff.as_ref(), &event).map_err(|e| match e {
         PortError::Conflict(_) => {
-            AppError::conflict("change_request_changed", "Yêu cầu vừa thay đổi; hãy tải lại và thử lại.")
+            AppError::conflict(ErrorCode::ChangeRequestChanged, "Yêu cầu vừa thay đổi; hãy tải lại và thử lại.")
         }
         other => other.into(),
     })?;
@@ -73,13 +74,13 @@ pub fn submit(
         reviewers.into_iter().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect();
     reviewers.dedup();
     if reviewers.is_empty() {
-        return Err(AppError::unprocessable("missing_reviewers", "Cần chỉ định ít nhất một người xem xét."));
+        return Err(AppError::unprocessable(ErrorCode::MissingReviewers, "Cần chỉ định ít nhất một người xem xét."));
     }
     for name in &reviewers {
         let user = services.users.user(name)?.filter(|u| u.active);
         if user.is_none() || *name == cr.author {
             return Err(AppError::unprocessable(
-                "invalid_reviewer",
+                ErrorCode::InvalidReviewer,
                 format!("Người xem xét {name} không hợp lệ (không tồn tại, đã khóa hoặc là người soạn thảo)."),
             ));
         }
@@ -87,7 +88,7 @@ pub fn submit(
     let approver_user = services.users.user(&approver)?.filter(|u| u.active && u.roles.contains(&Role::Approver));
     if approver_user.is_none() || approver == cr.author {
         return Err(AppError::unprocessable(
-            "invalid_approver",
+            ErrorCode::InvalidApprover,
             "Người phê duyệt phải là tài khoản có vai trò Lãnh đạo phê duyệt và không phải người soạn thảo.",
         ));
     }
@@ -108,7 +109,7 @@ pub fn submit(
 fn require_seen(cr: &ChangeRequestRecord, seen: Option<&str>) -> AppResult<()> {
     match seen.map(str::trim) {
         Some(hash) if hash != cr.content_hash => Err(AppError::conflict(
-            "content_changed",
+            ErrorCode::ContentChanged,
             "Nội dung đã được sửa sau khi bạn mở yêu cầu; hãy tải lại, đọc bản hiện tại rồi ký lại.",
         )),
         _ => Ok(()),
@@ -132,7 +133,7 @@ pub fn review(
     let comment = if approve {
         comment.trim().to_owned()
     } else {
-        require_text(comment, "missing_comment", "Khi yêu cầu sửa, hãy ghi rõ cần sửa gì.")?
+        require_text(comment, ErrorCode::MissingComment, "Khi yêu cầu sửa, hãy ghi rõ cần sửa gì.")?
     };
     let decision = if approve { "approve" } else { "request_changes" };
     let after = ChangeRequestRecord { status, updated_at: Utc::now().naive_utc(), ..cr.clone() };
@@ -163,7 +164,7 @@ pub fn approve(
         .collect();
     if !reviews_complete(&cr.reviewers, &reviews, &cr.content_hash) {
         return Err(AppError::conflict(
-            "reviews_pending",
+            ErrorCode::ReviewsPending,
             "Chưa đủ ý kiến đồng ý của người xem xét cho nội dung hiện tại.",
         ));
     }
@@ -179,7 +180,7 @@ pub fn reject(services: &Services, actor: &Actor, id: i32, comment: &str) -> App
     let cr = load(services, id)?;
     authorize(actor, Action::ApproveChange, involved(&cr))?;
     let status = next(cr.status, Step::Reject).map_err(refused)?;
-    let comment = require_text(comment, "missing_comment", "Cần ghi lý do từ chối.")?;
+    let comment = require_text(comment, ErrorCode::MissingComment, "Cần ghi lý do từ chối.")?;
     let after = ChangeRequestRecord { status, updated_at: Utc::now().naive_utc(), ..cr.clone() };
     let signed = signoff(actor, SignoffKind::Approval, "rejected", comment, &cr);
     save(services, &cr, after, Some(signed), event(actor, "change_request.reject", &cr))

@@ -6,6 +6,7 @@ use chrono::{NaiveDate, Utc};
 
 use super::nonconformities::{known_procedures, load as load_nc};
 use super::refused;
+use crate::domain::ErrorCode;
 use crate::domain::change_request::ChangeStatus;
 use crate::domain::event::NewEvent;
 use crate::domain::nonconformity::{CaStatus, CaStep, NcStatus, next_action};
@@ -28,7 +29,7 @@ pub struct NewCa {
 
 pub fn load(services: &Services, id: i32) -> AppResult<CaRecord> {
     services.nonconformities.ca(id)?.ok_or_else(|| {
-        AppError::not_found("corrective_action_not_found", format!("Không có hành động khắc phục số {id}."))
+        AppError::not_found(ErrorCode::CorrectiveActionNotFound, format!("Không có hành động khắc phục số {id}."))
     })
 }
 
@@ -36,20 +37,26 @@ pub fn load(services: &Services, id: i32) -> AppResult<CaRecord> {
 /// description; 409 when a nonconformity is already closed.
 pub fn create(services: &Services, actor: &Actor, new: NewCa) -> AppResult<CaRecord> {
     authorize(actor, Action::ManageNonconformities, Resource::None)?;
-    let action = require_text(&new.action, "missing_action", "Cần mô tả hành động khắc phục.")?;
+    let action = require_text(&new.action, ErrorCode::MissingAction, "Cần mô tả hành động khắc phục.")?;
     if new.nonconformity_ids.is_empty() {
         return Err(AppError::unprocessable(
-            "missing_nonconformity",
+            ErrorCode::MissingNonconformity,
             "Hành động khắc phục phải gắn với ít nhất một sự không phù hợp.",
         ));
     }
     for id in &new.nonconformity_ids {
         if load_nc(services, *id)?.status == NcStatus::Closed {
-            return Err(AppError::conflict("nonconformity_closed", format!("Sự không phù hợp số {id} đã đóng.")));
+            return Err(AppError::conflict(
+                ErrorCode::NonconformityClosed,
+                format!("Sự không phù hợp số {id} đã đóng."),
+            ));
         }
     }
     if services.users.user(&new.owner)?.filter(|u| u.active).is_none() {
-        return Err(AppError::unprocessable("unknown_owner", format!("Không có người thực hiện {}.", new.owner)));
+        return Err(AppError::unprocessable(
+            ErrorCode::UnknownOwner,
+            format!("Không có người thực hiện {}.", new.owner),
+        ));
     }
     let requires_change_of = match new.requires_change_of.filter(|c| !c.trim().is_empty()) {
         Some(code) => Some(known_procedures(services, &[code.trim().to_owned()])?.remove(0)),
@@ -85,14 +92,14 @@ fn may_work_on(actor: &Actor, ca: &CaRecord) -> AppResult<()> {
     if ca.owner == actor.username || authorize(actor, Action::ManageNonconformities, Resource::None).is_ok() {
         Ok(())
     } else {
-        Err(AppError::forbidden("forbidden", "Chỉ người thực hiện hoặc Thư ký ISO cập nhật hành động này."))
+        Err(AppError::forbidden(ErrorCode::Forbidden, "Chỉ người thực hiện hoặc Thư ký ISO cập nhật hành động này."))
     }
 }
 
 fn save(services: &Services, before: CaStatus, ca: CaRecord, event: NewEvent) -> AppResult<CaRecord> {
     services.nonconformities.update_ca(&ca, before, &event).map_err(|e| match e {
         PortError::Conflict(_) => {
-            AppError::conflict("corrective_action_changed", "Hành động vừa được cập nhật; hãy tải lại.")
+            AppError::conflict(ErrorCode::CorrectiveActionChanged, "Hành động vừa được cập nhật; hãy tải lại.")
         }
         other => other.into(),
     })?;
@@ -142,13 +149,13 @@ pub fn complete(services: &Services, actor: &Actor, id: i32, evidence: &str) -> 
     may_work_on(actor, &ca)?;
     let before = ca.status;
     ca.status = next_action(ca.status, CaStep::Complete).map_err(refused)?;
-    ca.evidence = require_text(evidence, "missing_evidence", "Cần ghi bằng chứng đã thực hiện.")?;
+    ca.evidence = require_text(evidence, ErrorCode::MissingEvidence, "Cần ghi bằng chứng đã thực hiện.")?;
     if let Some(code) = ca.requires_change_of.clone() {
         match published_change(services, &ca, &code)? {
             Some(cr_id) => ca.change_request_id = Some(cr_id),
             None => {
                 return Err(AppError::conflict(
-                    "change_not_published",
+                    ErrorCode::ChangeNotPublished,
                     format!(
                         "Hành động này yêu cầu sửa đổi {code}; chỉ hoàn thành được sau khi bản sửa đổi được ban hành."
                     ),
@@ -174,12 +181,12 @@ pub fn verify(services: &Services, actor: &Actor, id: i32, effective: bool, comm
     ca.status = next_action(ca.status, CaStep::Verify { effective }).map_err(refused)?;
     let today = Utc::now().date_naive();
     if let Some(after) = ca.verify_after.filter(|d| *d > today) {
-        return Err(AppError::conflict("too_early", format!("Chỉ xác nhận hiệu lực từ ngày {after}.")));
+        return Err(AppError::conflict(ErrorCode::TooEarly, format!("Chỉ xác nhận hiệu lực từ ngày {after}.")));
     }
     ca.verification_comment = if effective {
         comment.trim().to_owned()
     } else {
-        require_text(comment, "missing_comment", "Cần ghi lý do hành động chưa hiệu quả.")?
+        require_text(comment, ErrorCode::MissingComment, "Cần ghi lý do hành động chưa hiệu quả.")?
     };
     ca.verified_by = Some(actor.username.clone());
     ca.verified_at = Some(Utc::now().naive_utc());
@@ -192,14 +199,20 @@ pub fn link_change(services: &Services, actor: &Actor, id: i32, change_request_i
     let mut ca = load(services, id)?;
     may_work_on(actor, &ca)?;
     let cr = services.changes.change_request(change_request_id)?.ok_or_else(|| {
-        AppError::unprocessable("unknown_change_request", format!("Không có yêu cầu thay đổi số {change_request_id}."))
+        AppError::unprocessable(
+            ErrorCode::UnknownChangeRequest,
+            format!("Không có yêu cầu thay đổi số {change_request_id}."),
+        )
     })?;
     if ca.requires_change_of.as_deref().is_some_and(|code| code != cr.code) {
-        return Err(AppError::unprocessable("wrong_procedure", "Yêu cầu thay đổi không thuộc quy trình cần sửa."));
+        return Err(AppError::unprocessable(
+            ErrorCode::WrongProcedure,
+            "Yêu cầu thay đổi không thuộc quy trình cần sửa.",
+        ));
     }
     if cr.status == ChangeStatus::Published && !published_for(&ca, &cr) {
         return Err(AppError::unprocessable(
-            "change_published_before_action",
+            ErrorCode::ChangePublishedBeforeAction,
             format!("Yêu cầu thay đổi số {} đã ban hành trước khi lập hành động này; cần một bản sửa đổi mới.", cr.id),
         ));
     }

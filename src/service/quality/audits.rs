@@ -5,6 +5,7 @@ use chrono::{NaiveDate, Utc};
 
 use super::checklist;
 use super::refused;
+use crate::domain::ErrorCode;
 use crate::domain::audit::{AuditStatus, AuditStep, CheckResult, FindingType, next_audit, not_independent};
 use crate::domain::event::NewEvent;
 use crate::domain::nonconformity::{NcSource, NcStatus};
@@ -35,7 +36,7 @@ pub fn load(services: &Services, id: i32) -> AppResult<AuditRecord> {
     services
         .audits
         .audit(id)?
-        .ok_or_else(|| AppError::not_found("audit_not_found", format!("Không có cuộc đánh giá số {id}.")))
+        .ok_or_else(|| AppError::not_found(ErrorCode::AuditNotFound, format!("Không có cuộc đánh giá số {id}.")))
 }
 
 /// Every procedure the audit covers: those named, and the effective ones of the named fields.
@@ -75,17 +76,17 @@ fn audited_fields(services: &Services, fields: &[String], procedures: &[String])
 /// no override reason is given; 422 for unknown auditors, fields or procedures, or bad dates.
 pub fn plan(services: &Services, actor: &Actor, new: NewAudit) -> AppResult<AuditRecord> {
     authorize(actor, Action::PlanAudit, Resource::None)?;
-    let title = require_text(&new.title, "missing_title", "Cần tên cuộc đánh giá.")?;
+    let title = require_text(&new.title, ErrorCode::MissingTitle, "Cần tên cuộc đánh giá.")?;
     let criteria = require_text(
         &new.criteria,
-        "missing_criteria",
+        ErrorCode::MissingCriteria,
         "Cần chuẩn mực đánh giá (ví dụ TCVN ISO 9001:2015, các quy trình).",
     )?;
     if new.planned_end < new.planned_start {
-        return Err(AppError::unprocessable("invalid_dates", "Ngày kết thúc phải sau ngày bắt đầu."));
+        return Err(AppError::unprocessable(ErrorCode::InvalidDates, "Ngày kết thúc phải sau ngày bắt đầu."));
     }
     if new.fields.is_empty() && new.procedures.is_empty() {
-        return Err(AppError::unprocessable("missing_scope", "Cần phạm vi đánh giá: lĩnh vực hoặc quy trình."));
+        return Err(AppError::unprocessable(ErrorCode::MissingScope, "Cần phạm vi đánh giá: lĩnh vực hoặc quy trình."));
     }
     catalog::require_known_fields(services, &new.fields)?;
     let procedures = super::nonconformities::known_procedures(services, &new.procedures)?;
@@ -96,7 +97,7 @@ pub fn plan(services: &Services, actor: &Actor, new: NewAudit) -> AppResult<Audi
         let user =
             services.users.user(name)?.filter(|u| u.active && u.roles.contains(&Role::Auditor)).ok_or_else(|| {
                 AppError::unprocessable(
-                    "invalid_auditor",
+                    ErrorCode::InvalidAuditor,
                     format!("{name} không phải đánh giá viên nội bộ đang hoạt động."),
                 )
             })?;
@@ -107,7 +108,7 @@ pub fn plan(services: &Services, actor: &Actor, new: NewAudit) -> AppResult<Audi
     let independence_override = new.independence_override.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
     if !own.is_empty() && independence_override.is_none() {
         return Err(AppError::conflict(
-            "auditor_not_independent",
+            ErrorCode::AuditorNotIndependent,
             format!(
                 "Đánh giá viên {} thuộc lĩnh vực được đánh giá; không ai tự đánh giá công việc của mình. Hãy đổi người hoặc ghi lý do ngoại lệ.",
                 own.join(", ")
@@ -164,7 +165,10 @@ fn transition(
     let mut audit = load(services, id)?;
     let lead_or_secretary = audit.lead_auditor == actor.username || actor.has(Role::Secretary);
     if !(lead_or_secretary || (step == AuditStep::Report && audit.auditors.contains(&actor.username))) {
-        return Err(AppError::forbidden("forbidden", "Chỉ trưởng đoàn đánh giá (hoặc Thư ký ISO) thực hiện bước này."));
+        return Err(AppError::forbidden(
+            ErrorCode::Forbidden,
+            "Chỉ trưởng đoàn đánh giá (hoặc Thư ký ISO) thực hiện bước này.",
+        ));
     }
     let before = audit.status;
     audit.status = next_audit(audit.status, step).map_err(refused)?;
@@ -178,7 +182,9 @@ fn transition(
     };
     let event = NewEvent::now(&actor.username, action, "audit", &id.to_string());
     services.audits.update_audit(&audit, before, &event).map_err(|e| match e {
-        PortError::Conflict(_) => AppError::conflict("audit_changed", "Cuộc đánh giá vừa thay đổi; hãy tải lại."),
+        PortError::Conflict(_) => {
+            AppError::conflict(ErrorCode::AuditChanged, "Cuộc đánh giá vừa thay đổi; hãy tải lại.")
+        }
         other => other.into(),
     })?;
     Ok(audit)
@@ -224,11 +230,11 @@ pub fn add_finding(services: &Services, actor: &Actor, id: i32, new: NewFinding)
     let audit = load(services, id)?;
     on_team(actor, &audit)?;
     next_audit(audit.status, AuditStep::Record).map_err(refused)?;
-    let description = require_text(&new.description, "missing_description", "Cần mô tả phát hiện.")?;
+    let description = require_text(&new.description, ErrorCode::MissingDescription, "Cần mô tả phát hiện.")?;
     let scope = audited_procedures(services, &audit)?;
     if !scope.contains(&new.procedure_code) {
         return Err(AppError::unprocessable(
-            "procedure_not_in_scope",
+            ErrorCode::ProcedureNotInScope,
             format!("{} không thuộc phạm vi cuộc đánh giá.", new.procedure_code),
         ));
     }
@@ -294,7 +300,7 @@ pub fn check(
         .checklist(id)?
         .into_iter()
         .find(|i| i.id == item_id)
-        .ok_or_else(|| AppError::not_found("checklist_item_not_found", "Không có dòng kiểm tra này."))?;
+        .ok_or_else(|| AppError::not_found(ErrorCode::ChecklistItemNotFound, "Không có dòng kiểm tra này."))?;
     item.result = result;
     item.note = note.trim().to_owned();
     let event = NewEvent::now(&actor.username, "audit.check", "audit", &id.to_string())

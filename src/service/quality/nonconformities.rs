@@ -4,6 +4,7 @@
 use chrono::{Duration, Utc};
 
 use super::refused;
+use crate::domain::ErrorCode;
 use crate::domain::event::NewEvent;
 use crate::domain::nonconformity::{NcSource, NcStatus, Severity, may_close};
 use crate::domain::{Action, Actor, ProcedureCode, Resource, authorize};
@@ -24,10 +25,9 @@ pub struct NewNc {
 }
 
 pub fn load(services: &Services, id: i32) -> AppResult<NcRecord> {
-    services
-        .nonconformities
-        .nc(id)?
-        .ok_or_else(|| AppError::not_found("nonconformity_not_found", format!("Không có sự không phù hợp số {id}.")))
+    services.nonconformities.nc(id)?.ok_or_else(|| {
+        AppError::not_found(ErrorCode::NonconformityNotFound, format!("Không có sự không phù hợp số {id}."))
+    })
 }
 
 /// Checks that every code names an existing procedure; the codes, deduplicated.
@@ -36,7 +36,7 @@ pub fn known_procedures(services: &Services, codes: &[String]) -> AppResult<Vec<
     for code in codes {
         let known = ProcedureCode::parse(code).map(|c| services.index.procedure(c.as_str())).transpose()?.flatten();
         if known.is_none() {
-            return Err(AppError::unprocessable("unknown_procedure", format!("Không có quy trình {code}.")));
+            return Err(AppError::unprocessable(ErrorCode::UnknownProcedure, format!("Không có quy trình {code}.")));
         }
         if !out.contains(code) {
             out.push(code.clone());
@@ -48,12 +48,12 @@ pub fn known_procedures(services: &Services, codes: &[String]) -> AppResult<Vec<
 /// Opens a nonconformity. 422 for a missing description, unknown procedure or finding.
 pub fn open(services: &Services, actor: &Actor, new: NewNc) -> AppResult<NcRecord> {
     authorize(actor, Action::ManageNonconformities, Resource::None)?;
-    let description = require_text(&new.description, "missing_description", "Cần mô tả sự không phù hợp.")?;
+    let description = require_text(&new.description, ErrorCode::MissingDescription, "Cần mô tả sự không phù hợp.")?;
     let procedures = known_procedures(services, &new.procedure_codes)?;
     if let Some(f) = new.finding_id
         && services.audits.finding(f)?.is_none()
     {
-        return Err(AppError::unprocessable("unknown_finding", format!("Không có phát hiện số {f}.")));
+        return Err(AppError::unprocessable(ErrorCode::UnknownFinding, format!("Không có phát hiện số {f}.")));
     }
     let mut nc = NcRecord {
         id: 0,
@@ -91,15 +91,15 @@ pub fn record_root_cause(
     let mut nc = load(services, id)?;
     if nc.status == NcStatus::Closed {
         return Err(AppError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             "Sự không phù hợp đã đóng, không sửa phân tích nguyên nhân.",
         ));
     }
     let why: Vec<String> = why.into_iter().map(|w| w.trim().to_owned()).filter(|w| !w.is_empty()).collect();
     if why.len() > 5 {
-        return Err(AppError::unprocessable("too_many_whys", "Phân tích \"5 tại sao\" có tối đa 5 câu hỏi."));
+        return Err(AppError::unprocessable(ErrorCode::TooManyWhys, "Phân tích \"5 tại sao\" có tối đa 5 câu hỏi."));
     }
-    nc.root_cause = require_text(root_cause, "missing_root_cause", "Cần ghi nguyên nhân gốc rễ.")?;
+    nc.root_cause = require_text(root_cause, ErrorCode::MissingRootCause, "Cần ghi nguyên nhân gốc rễ.")?;
     nc.why = why;
     nc.similar_checked = similar_checked;
     let event = NewEvent::now(&actor.username, "nonconformity.root_cause", "nonconformity", &id.to_string());
