@@ -7,6 +7,7 @@ use super::connection::{Db, DbConn};
 use super::events::append;
 use super::nonconformities::insert_nc_in;
 use super::rows::join_list;
+use super::rows::stored;
 use super::schema::{audits, checklist_items, findings};
 use crate::domain::audit::{AuditStatus, CheckResult, FindingType};
 use crate::domain::event::NewEvent;
@@ -39,8 +40,8 @@ fn split(s: &str) -> Vec<String> {
 }
 
 impl AuditRow {
-    fn into_record(self) -> AuditRecord {
-        AuditRecord {
+    fn into_record(self) -> QueryResult<AuditRecord> {
+        Ok(AuditRecord {
             id: self.id,
             title: self.title,
             year: self.year,
@@ -52,13 +53,13 @@ impl AuditRow {
             lead_auditor: self.lead_auditor,
             auditors: split(&self.auditors),
             independence_override: self.independence_override,
-            status: AuditStatus::parse(&self.status).unwrap_or(AuditStatus::Planned),
+            status: stored(&self.status, AuditStatus::parse, "audit status")?,
             strong_points: self.strong_points,
             to_improve: self.to_improve,
             created_by: self.created_by,
             created_at: self.created_at,
             updated_at: self.updated_at,
-        }
+        })
     }
 }
 
@@ -80,21 +81,21 @@ struct FindingRow {
 }
 
 impl FindingRow {
-    fn into_record(self) -> FindingRecord {
-        FindingRecord {
+    fn into_record(self) -> QueryResult<FindingRecord> {
+        Ok(FindingRecord {
             id: self.id,
             audit_id: self.audit_id,
             procedure_code: self.procedure_code,
             procedure_revision: self.procedure_revision,
             procedure_commit: self.procedure_commit,
             clause: self.clause,
-            kind: FindingType::parse(&self.kind).unwrap_or(FindingType::Observation),
+            kind: stored(&self.kind, FindingType::parse, "finding type")?,
             description: self.description,
             evidence: self.evidence,
             nonconformity_id: self.nonconformity_id,
             recorded_by: self.recorded_by,
             recorded_at: self.recorded_at,
-        }
+        })
     }
 }
 
@@ -175,8 +176,8 @@ fn insert_items(c: &mut DbConn, audit: i32, items: &[ChecklistItem]) -> QueryRes
 impl Audits for Db {
     fn insert_audit(&self, audit: &AuditRecord, checklist: &[ChecklistItem], event: &NewEvent) -> PortResult<i32> {
         self.write(|c| {
-            diesel::insert_into(audits::table).values(audit_values(audit)).execute(c)?;
-            let id: i32 = audits::table.select(audits::id).order(audits::id.desc()).first(c)?;
+            let id: i32 =
+                diesel::insert_into(audits::table).values(audit_values(audit)).returning(audits::id).get_result(c)?;
             insert_items(c, id, checklist)?;
             append(c, &NewEvent { entity_id: id.to_string(), ..event.clone() })?;
             Ok(id)
@@ -187,7 +188,7 @@ impl Audits for Db {
         self.read(|c| {
             let row: Option<AuditRow> =
                 audits::table.find(id).select(AuditRow::as_select()).get_result(c).optional()?;
-            Ok(row.map(AuditRow::into_record))
+            row.map(AuditRow::into_record).transpose()
         })
     }
 
@@ -199,7 +200,7 @@ impl Audits for Db {
             }
             let rows: Vec<AuditRow> =
                 q.order((audits::planned_start, audits::id)).select(AuditRow::as_select()).load(c)?;
-            Ok(rows.into_iter().map(AuditRow::into_record).collect())
+            rows.into_iter().map(AuditRow::into_record).collect()
         })
     }
 
@@ -223,19 +224,20 @@ impl Audits for Db {
                 .order((checklist_items::procedure_code, checklist_items::position))
                 .select(ItemRow::as_select())
                 .load(c)?;
-            Ok(rows
-                .into_iter()
-                .map(|r| ChecklistItem {
-                    id: r.id,
-                    procedure_code: r.procedure_code,
-                    revision: r.revision,
-                    position: r.position,
-                    kind: r.kind,
-                    text: r.text,
-                    result: CheckResult::parse(&r.result).unwrap_or(CheckResult::NotChecked),
-                    note: r.note,
+            rows.into_iter()
+                .map(|r| {
+                    Ok(ChecklistItem {
+                        id: r.id,
+                        procedure_code: r.procedure_code,
+                        revision: r.revision,
+                        position: r.position,
+                        kind: r.kind,
+                        text: r.text,
+                        result: stored(&r.result, CheckResult::parse, "checklist result")?,
+                        note: r.note,
+                    })
                 })
-                .collect())
+                .collect()
         })
     }
 
@@ -260,7 +262,7 @@ impl Audits for Db {
     ) -> PortResult<(i32, Option<i32>)> {
         self.write(|c| {
             use findings::*;
-            diesel::insert_into(table)
+            let new_id: i32 = diesel::insert_into(table)
                 .values((
                     audit_id.eq(finding.audit_id),
                     procedure_code.eq(&finding.procedure_code),
@@ -273,8 +275,8 @@ impl Audits for Db {
                     recorded_by.eq(&finding.recorded_by),
                     recorded_at.eq(finding.recorded_at),
                 ))
-                .execute(c)?;
-            let new_id: i32 = table.select(id).order(id.desc()).first(c)?;
+                .returning(id)
+                .get_result(c)?;
             let nc_id = match opens {
                 Some(nc) => {
                     let nc = NcRecord { finding_id: Some(new_id), ..nc.clone() };
@@ -298,7 +300,7 @@ impl Audits for Db {
                 .order(findings::id)
                 .select(FindingRow::as_select())
                 .load(c)?;
-            Ok(rows.into_iter().map(FindingRow::into_record).collect())
+            rows.into_iter().map(FindingRow::into_record).collect()
         })
     }
 
@@ -316,7 +318,7 @@ impl Audits for Db {
         self.read(|c| {
             let row: Option<FindingRow> =
                 findings::table.find(id).select(FindingRow::as_select()).get_result(c).optional()?;
-            Ok(row.map(FindingRow::into_record))
+            row.map(FindingRow::into_record).transpose()
         })
     }
 }

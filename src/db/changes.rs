@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use super::connection::{Db, DbConn};
 use super::events::append;
 use super::rows::join_list;
+use super::rows::stored;
 use super::schema::{change_requests, signoffs};
+use crate::domain::change_request::Decision;
 use crate::domain::change_request::{ChangeKind, ChangeStatus};
 use crate::domain::event::NewEvent;
 use crate::service::ports::{
@@ -77,12 +79,12 @@ impl<'a> From<&'a ChangeRequestRecord> for ChangeValues<'a> {
 }
 
 impl ChangeRow {
-    fn into_record(self) -> ChangeRequestRecord {
-        ChangeRequestRecord {
+    fn into_record(self) -> QueryResult<ChangeRequestRecord> {
+        Ok(ChangeRequestRecord {
             id: self.id,
             code: self.procedure_code,
-            kind: ChangeKind::parse(&self.kind).unwrap_or(ChangeKind::Revise),
-            status: ChangeStatus::parse(&self.status).unwrap_or(ChangeStatus::Draft),
+            kind: stored(&self.kind, ChangeKind::parse, "change kind")?,
+            status: stored(&self.status, ChangeStatus::parse, "change status")?,
             reason: self.reason,
             author: self.author,
             base_revision: self.base_revision,
@@ -95,7 +97,7 @@ impl ChangeRow {
             published_commit: self.published_commit,
             created_at: self.created_at,
             updated_at: self.updated_at,
-        }
+        })
     }
 }
 
@@ -135,9 +137,12 @@ fn filtered<'a>(f: &'a ChangeFilter) -> change_requests::BoxedQuery<'a, <DbConn 
 impl ChangeRequests for Db {
     fn insert_change_request(&self, cr: &ChangeRequestRecord, event: &NewEvent) -> PortResult<i32> {
         self.write(|c| {
-            diesel::insert_into(change_requests::table).values(ChangeValues::from(cr)).execute(c)?;
-            let id: i32 =
-                change_requests::table.select(change_requests::id).order(change_requests::id.desc()).first(c)?;
+            // The insert's own id (RETURNING), never "the newest row": another writer may have
+            // inserted after this one by the time a second query runs.
+            let id: i32 = diesel::insert_into(change_requests::table)
+                .values(ChangeValues::from(cr))
+                .returning(change_requests::id)
+                .get_result(c)?;
             let event = NewEvent { entity_id: id.to_string(), ..event.clone() };
             append(c, &event)?;
             Ok(id)
@@ -148,7 +153,7 @@ impl ChangeRequests for Db {
         self.read(|c| {
             let row: Option<ChangeRow> =
                 change_requests::table.find(id).select(ChangeRow::as_select()).get_result(c).optional()?;
-            Ok(row.map(ChangeRow::into_record))
+            row.map(ChangeRow::into_record).transpose()
         })
     }
 
@@ -161,7 +166,7 @@ impl ChangeRequests for Db {
                 .offset(filter.offset)
                 .select(ChangeRow::as_select())
                 .load(c)?;
-            let mut items: Vec<_> = rows.into_iter().map(ChangeRow::into_record).collect();
+            let mut items: Vec<_> = rows.into_iter().map(ChangeRow::into_record).collect::<QueryResult<_>>()?;
             // The LIKE above may match a longer name containing this one.
             if let Some(user) = &filter.involving {
                 items.retain(|cr| {
@@ -179,19 +184,20 @@ impl ChangeRequests for Db {
                 .order(signoffs::id)
                 .select(SignoffRow::as_select())
                 .load(c)?;
-            Ok(rows
-                .into_iter()
-                .map(|r| SignoffRecord {
-                    kind: if r.kind == "approval" { SignoffKind::Approval } else { SignoffKind::Review },
-                    username: r.username,
-                    display_name: r.display_name,
-                    decision: r.decision,
-                    comment: r.comment,
-                    content_hash: r.content_hash,
-                    signed_at: r.signed_at,
-                    voided: r.voided,
+            rows.into_iter()
+                .map(|r| {
+                    Ok(SignoffRecord {
+                        kind: stored(&r.kind, SignoffKind::parse, "sign-off kind")?,
+                        username: r.username,
+                        display_name: r.display_name,
+                        decision: stored(&r.decision, Decision::parse, "decision")?,
+                        comment: r.comment,
+                        content_hash: r.content_hash,
+                        signed_at: r.signed_at,
+                        voided: r.voided,
+                    })
                 })
-                .collect())
+                .collect()
         })
     }
 
@@ -227,7 +233,7 @@ impl ChangeRequests for Db {
                         signoffs::kind.eq(s.kind.as_str()),
                         signoffs::username.eq(&s.username),
                         signoffs::display_name.eq(&s.display_name),
-                        signoffs::decision.eq(&s.decision),
+                        signoffs::decision.eq(s.decision.as_str()),
                         signoffs::comment.eq(&s.comment),
                         signoffs::content_hash.eq(&s.content_hash),
                         signoffs::signed_at.eq(s.signed_at),

@@ -68,8 +68,41 @@ impl ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// Diesel's own judgement: a connection whose transaction state is broken is not reused.
+    /// (`write` never returns a connection inside its SQLite transaction, even when its closure
+    /// panics: see `OpenTransaction`.)
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
+    }
+}
+
+/// A SQLite transaction begun by hand (`BEGIN IMMEDIATE`, which diesel's transaction manager on a
+/// multi-backend connection cannot issue). If the closure running inside it panics, dropping this
+/// rolls it back, so the pooled connection never goes back to the pool inside a transaction.
+struct OpenTransaction<'a> {
+    conn: &'a mut DbConn,
+    ended: bool,
+}
+
+impl OpenTransaction<'_> {
+    /// Commits on success, rolls back on failure.
+    fn end<T>(mut self, outcome: QueryResult<T>) -> QueryResult<T> {
+        self.ended = true;
+        match outcome {
+            Ok(v) => self.conn.batch_execute("COMMIT").map(|_| v),
+            Err(e) => {
+                let _ = self.conn.batch_execute("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for OpenTransaction<'_> {
+    fn drop(&mut self) {
+        if !self.ended {
+            let _ = self.conn.batch_execute("ROLLBACK");
+        }
     }
 }
 
@@ -137,13 +170,9 @@ impl Db {
         let result = match self.backend {
             Backend::Sqlite => {
                 conn.batch_execute("BEGIN IMMEDIATE").map_err(failure)?;
-                match f(conn) {
-                    Ok(v) => conn.batch_execute("COMMIT").map(|_| v),
-                    Err(e) => {
-                        let _ = conn.batch_execute("ROLLBACK");
-                        Err(e)
-                    }
-                }
+                let open = OpenTransaction { conn, ended: false };
+                let outcome = f(open.conn);
+                open.end(outcome)
             }
             Backend::Postgres => conn.transaction(f),
         };
@@ -165,5 +194,37 @@ impl Db {
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> QueryResult<T>) -> PortResult<T> {
         let mut conn = self.conn()?;
         f(&mut conn).map_err(query_failure)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A write whose closure panics leaves no connection of the pool inside its transaction.
+    #[test]
+    fn a_panicking_write_leaves_the_pool_usable() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path().join("t.sqlite3").to_str().unwrap()).unwrap();
+        for _ in 0..4 {
+            let db = db.clone();
+            let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                db.write(|c| -> QueryResult<()> {
+                    c.batch_execute("CREATE TABLE IF NOT EXISTS half (x INTEGER)")?;
+                    panic!("a bug inside a write");
+                })
+            }));
+            assert!(panicked.is_err());
+        }
+        for i in 0..8 {
+            db.write(|c| c.batch_execute(&format!("CREATE TABLE whole{i} (x INTEGER)"))).unwrap();
+        }
+        let kept: i64 = db
+            .read(|c| {
+                diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT count(*) FROM sqlite_master WHERE name = 'half'")
+                    .get_result(c)
+            })
+            .unwrap();
+        assert_eq!(kept, 0, "the panicked write was rolled back");
     }
 }

@@ -10,6 +10,7 @@ use super::publication;
 use super::reviews;
 use super::rows::{FieldRow, LegalBasisRow, ProcedureRow, RevisionRow};
 use super::schema::{fields, legal_bases, meta, procedures, revisions};
+use crate::domain::ProcedureStatus;
 use crate::domain::RevisionNumber;
 use crate::domain::event::NewEvent;
 use crate::domain::field::Field;
@@ -28,7 +29,7 @@ fn newest_revisions(c: &mut DbConn, code: &str, limit: i64, offset: i64) -> Quer
         .offset(offset)
         .select(RevisionRow::as_select())
         .load(c)?;
-    Ok(rows.into_iter().map(RevisionRow::into_record).collect())
+    rows.into_iter().map(RevisionRow::into_record).collect()
 }
 
 fn filtered<'a>(f: &'a ProcedureFilter) -> procedures::BoxedQuery<'a, <DbConn as Connection>::Backend> {
@@ -119,7 +120,7 @@ impl Index for Db {
     fn field_counts(&self) -> PortResult<HashMap<String, i64>> {
         self.read(|c| {
             Ok(procedures::table
-                .filter(procedures::status.eq("effective"))
+                .filter(procedures::status.eq(ProcedureStatus::Effective.as_str()))
                 .group_by(procedures::field)
                 .select((procedures::field, diesel::dsl::count_star()))
                 .load::<(String, i64)>(c)?
@@ -144,7 +145,7 @@ impl Index for Db {
                 .offset(filter.offset)
                 .select(ProcedureRow::as_select())
                 .load(c)?;
-            Ok((rows.into_iter().map(ProcedureRow::into_record).collect(), total))
+            Ok((rows.into_iter().map(ProcedureRow::into_record).collect::<QueryResult<_>>()?, total))
         })
     }
 
@@ -152,7 +153,7 @@ impl Index for Db {
         self.read(|c| {
             let row: Option<ProcedureRow> =
                 procedures::table.find(code).select(ProcedureRow::as_select()).get_result(c).optional()?;
-            Ok(row.map(ProcedureRow::into_record))
+            row.map(ProcedureRow::into_record).transpose()
         })
     }
 
@@ -186,7 +187,7 @@ impl Index for Db {
                 .select(RevisionRow::as_select())
                 .get_result(c)
                 .optional()?;
-            Ok(row.map(RevisionRow::into_record))
+            row.map(RevisionRow::into_record).transpose()
         })
     }
 
@@ -194,7 +195,7 @@ impl Index for Db {
         self.read(|c| {
             let rows: Vec<LegalBasisRow> =
                 legal_bases::table.order(legal_bases::key).select(LegalBasisRow::as_select()).load(c)?;
-            Ok(rows.into_iter().map(LegalBasisRow::into_legal_basis).collect())
+            rows.into_iter().map(LegalBasisRow::into_legal_basis).collect()
         })
     }
 

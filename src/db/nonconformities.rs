@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::connection::{Db, DbConn};
 use super::events::append;
+use super::rows::stored;
 use super::schema::{corrective_actions, nonconformities, nonconformity_actions, nonconformity_procedures, procedures};
 use crate::domain::event::NewEvent;
 use crate::domain::nonconformity::{CaStatus, NcSource, NcStatus, Severity};
@@ -60,12 +61,12 @@ fn nc_from(c: &mut DbConn, r: NcRow) -> QueryResult<NcRecord> {
         .load(c)?;
     Ok(NcRecord {
         id: r.0,
-        source: NcSource::parse(&r.1).unwrap_or(NcSource::Other),
+        source: stored(&r.1, NcSource::parse, "nonconformity source")?,
         finding_id: r.2,
         description: r.3,
-        severity: Severity::parse(&r.4).unwrap_or(Severity::Minor),
+        severity: stored(&r.4, Severity::parse, "severity")?,
         correction: r.5,
-        status: NcStatus::parse(&r.6).unwrap_or(NcStatus::Open),
+        status: stored(&r.6, NcStatus::parse, "nonconformity status")?,
         why: serde_json::from_str(&r.7).unwrap_or_default(),
         root_cause: r.8,
         similar_checked: r.9,
@@ -80,7 +81,7 @@ fn nc_from(c: &mut DbConn, r: NcRow) -> QueryResult<NcRecord> {
 /// Inserts a nonconformity and its procedures inside the caller's transaction; its id.
 pub fn insert_nc_in(c: &mut DbConn, nc: &NcRecord) -> QueryResult<i32> {
     use nonconformities::*;
-    diesel::insert_into(table)
+    let new_id: i32 = diesel::insert_into(table)
         .values((
             source.eq(nc.source.as_str()),
             finding_id.eq(nc.finding_id),
@@ -95,8 +96,8 @@ pub fn insert_nc_in(c: &mut DbConn, nc: &NcRecord) -> QueryResult<i32> {
             created_at.eq(nc.created_at),
             closed_at.eq(nc.closed_at),
         ))
-        .execute(c)?;
-    let new_id: i32 = table.select(id).order(id.desc()).first(c)?;
+        .returning(id)
+        .get_result(c)?;
     for code in &nc.procedures {
         diesel::insert_into(nonconformity_procedures::table)
             .values((
@@ -140,7 +141,7 @@ fn ca_from(c: &mut DbConn, r: CaRow) -> QueryResult<CaRecord> {
         verify_after: r.4,
         requires_change_of: r.5,
         change_request_id: r.6,
-        status: CaStatus::parse(&r.7).unwrap_or(CaStatus::Planned),
+        status: stored(&r.7, CaStatus::parse, "corrective action status")?,
         evidence: r.8,
         verification_comment: r.9,
         verified_by: r.10,
@@ -216,11 +217,8 @@ fn ca_filtered<'a>(f: &'a CaFilter) -> corrective_actions::BoxedQuery<'a, <DbCon
         q = q.filter(corrective_actions::owner.eq(owner));
     }
     if let Some(day) = f.overdue_on {
-        q = q.filter(corrective_actions::due_date.lt(day)).filter(corrective_actions::status.eq_any([
-            "planned",
-            "in_progress",
-            "not_effective",
-        ]));
+        let open = CaStatus::OPEN.map(CaStatus::as_str);
+        q = q.filter(corrective_actions::due_date.lt(day)).filter(corrective_actions::status.eq_any(open));
     }
     q
 }
@@ -275,7 +273,7 @@ impl Nonconformities for Db {
     fn insert_ca(&self, ca: &CaRecord, event: &NewEvent) -> PortResult<i32> {
         self.write(|c| {
             use corrective_actions::*;
-            diesel::insert_into(table)
+            let new_id: i32 = diesel::insert_into(table)
                 .values((
                     action.eq(&ca.action),
                     owner.eq(&ca.owner),
@@ -289,8 +287,8 @@ impl Nonconformities for Db {
                     created_by.eq(&ca.created_by),
                     created_at.eq(ca.created_at),
                 ))
-                .execute(c)?;
-            let new_id: i32 = table.select(id).order(id.desc()).first(c)?;
+                .returning(id)
+                .get_result(c)?;
             for nc in &ca.nonconformities {
                 diesel::insert_into(nonconformity_actions::table)
                     .values((
@@ -298,9 +296,12 @@ impl Nonconformities for Db {
                         nonconformity_actions::corrective_action_id.eq(new_id),
                     ))
                     .execute(c)?;
-                diesel::update(nonconformities::table.find(nc).filter(nonconformities::status.eq("open")))
-                    .set(nonconformities::status.eq("action_planned"))
-                    .execute(c)?;
+                // An action planned for an open nonconformity moves it on (domain: open → action_planned).
+                diesel::update(
+                    nonconformities::table.find(nc).filter(nonconformities::status.eq(NcStatus::Open.as_str())),
+                )
+                .set(nonconformities::status.eq(NcStatus::ActionPlanned.as_str()))
+                .execute(c)?;
             }
             append(c, &NewEvent { entity_id: new_id.to_string(), ..event.clone() })?;
             Ok(new_id)

@@ -10,6 +10,7 @@ use super::connection::DbConn;
 use super::events::append;
 use super::rows::{ProcedureRow, RevisionInsert};
 use super::schema::{change_requests, procedure_legal_bases, procedures, revisions};
+use crate::domain::change_request::ChangeStatus;
 use crate::domain::event::NewEvent;
 use crate::service::ports::{IndexedCommit, ProcedureRecord, Publication};
 
@@ -78,10 +79,12 @@ pub fn record(
     if let Some(p) = publication {
         let now = chrono::Utc::now().naive_utc();
         let updated = diesel::update(
-            change_requests::table.find(p.change_request).filter(change_requests::status.ne("published")),
+            change_requests::table
+                .find(p.change_request)
+                .filter(change_requests::status.ne(ChangeStatus::Published.as_str())),
         )
         .set((
-            change_requests::status.eq("published"),
+            change_requests::status.eq(ChangeStatus::Published.as_str()),
             change_requests::published_revision.eq(p.revision),
             change_requests::published_commit.eq(&p.commit),
             change_requests::updated_at.eq(now),

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::connection::DbConn;
 use super::events::append;
 use super::schema::{acknowledgements, legal_bases, periodic_reviews, procedure_legal_bases, procedures};
+use crate::domain::ProcedureStatus;
 use crate::domain::event::NewEvent;
 use crate::service::ports::PeriodicReview;
 
@@ -22,7 +23,7 @@ pub fn citing_superseded(c: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
         .inner_join(legal_bases::table.on(legal_bases::key.eq(procedure_legal_bases::legal_key)))
         .inner_join(procedures::table.on(procedures::code.eq(procedure_legal_bases::procedure_code)))
         .filter(legal_bases::status.eq("superseded"))
-        .filter(procedures::status.eq("effective"))
+        .filter(procedures::status.eq(ProcedureStatus::Effective.as_str()))
         .select((procedure_legal_bases::procedure_code, procedure_legal_bases::legal_key))
         .order((procedure_legal_bases::procedure_code, procedure_legal_bases::legal_key))
         .load(c)
@@ -124,7 +125,7 @@ pub fn unacknowledged(c: &mut DbConn, username: &str, fields: &[String]) -> Quer
         .filter(acknowledgements::revision.eq(procedures::current_revision))
         .filter(acknowledgements::username.eq(username));
     let mut q = procedures::table
-        .filter(procedures::status.eq("effective"))
+        .filter(procedures::status.eq(ProcedureStatus::Effective.as_str()))
         .filter(not(exists(acknowledged)))
         .select((procedures::code, procedures::current_revision, procedures::title))
         .order(procedures::code)

@@ -9,6 +9,15 @@ use crate::domain::legal_basis::{LegalBasis, LegalStatus};
 use crate::domain::{ProcedureKind, ProcedureStatus, Role};
 use crate::service::ports::{ProcedureRecord, RevisionRecord, UserRecord};
 
+/// A value stored as text, parsed strictly: an unknown state in the database is corruption to
+/// report (the request fails and the log names it), never a plausible default that hides it.
+pub(crate) fn stored<T>(value: &str, parse: impl Fn(&str) -> Option<T>, what: &'static str) -> QueryResult<T> {
+    parse(value).ok_or_else(|| {
+        let value: String = value.chars().take(40).collect();
+        diesel::result::Error::DeserializationError(format!("unknown {what} \"{value}\" stored").into())
+    })
+}
+
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = fields)]
 pub struct FieldRow {
@@ -77,9 +86,9 @@ fn keys(joined: &str) -> Vec<String> {
 }
 
 impl LegalBasisRow {
-    pub fn into_legal_basis(self) -> LegalBasis {
-        LegalBasis {
-            status: LegalStatus::parse(&self.status).unwrap_or(LegalStatus::InForce),
+    pub fn into_legal_basis(self) -> QueryResult<LegalBasis> {
+        Ok(LegalBasis {
+            status: stored(&self.status, LegalStatus::parse, "legal status")?,
             key: self.key,
             kind: self.kind,
             number: self.number,
@@ -91,7 +100,7 @@ impl LegalBasisRow {
             effective_to: self.effective_to,
             amended_by: keys(&self.amended_by),
             note: self.note,
-        }
+        })
     }
 }
 
@@ -128,10 +137,10 @@ impl From<&ProcedureRecord> for ProcedureRow {
 }
 
 impl ProcedureRow {
-    pub fn into_record(self) -> ProcedureRecord {
-        ProcedureRecord {
-            kind: ProcedureKind::parse(&self.kind).unwrap_or(ProcedureKind::Operational),
-            status: ProcedureStatus::parse(&self.status).unwrap_or(ProcedureStatus::Effective),
+    pub fn into_record(self) -> QueryResult<ProcedureRecord> {
+        Ok(ProcedureRecord {
+            kind: stored(&self.kind, ProcedureKind::parse, "procedure kind")?,
+            status: stored(&self.status, ProcedureStatus::parse, "procedure status")?,
             code: self.code,
             title: self.title,
             field: self.field,
@@ -140,7 +149,7 @@ impl ProcedureRow {
             review_interval_months: self.review_interval_months,
             review_due: self.review_due,
             owner: self.owner,
-        }
+        })
     }
 }
 
@@ -198,8 +207,8 @@ impl<'a> From<&'a RevisionRecord> for RevisionInsert<'a> {
 }
 
 impl RevisionRow {
-    pub fn into_record(self) -> RevisionRecord {
-        RevisionRecord {
+    pub fn into_record(self) -> QueryResult<RevisionRecord> {
+        Ok(RevisionRecord {
             code: self.procedure_code,
             revision: self.revision,
             commit: self.commit_id,
@@ -212,7 +221,7 @@ impl RevisionRow {
             approved_by: self.approved_by,
             published_by: self.published_by,
             published_at: self.published_at,
-        }
+        })
     }
 }
 
@@ -297,9 +306,9 @@ impl<'a> UserInsert<'a> {
 }
 
 impl UserRow {
-    pub fn into_record(self) -> UserRecord {
-        UserRecord {
-            roles: split_list(&self.roles).filter_map(Role::parse).collect(),
+    pub fn into_record(self) -> QueryResult<UserRecord> {
+        Ok(UserRecord {
+            roles: split_list(&self.roles).map(|r| stored(r, Role::parse, "role")).collect::<QueryResult<_>>()?,
             fields: split_list(&self.fields).map(str::to_owned).collect(),
             username: self.username,
             display_name: self.display_name,
@@ -308,6 +317,6 @@ impl UserRow {
             token_version: self.token_version,
             failed_logins: self.failed_logins,
             locked_until: self.locked_until,
-        }
+        })
     }
 }

@@ -18,14 +18,14 @@ impl Users for Db {
                 .select(UserRow::as_select())
                 .get_result(c)
                 .optional()?;
-            Ok(row.map(UserRow::into_record))
+            row.map(UserRow::into_record).transpose()
         })
     }
 
     fn users(&self) -> PortResult<Vec<UserRecord>> {
         self.read(|c| {
             let rows: Vec<UserRow> = users::table.order(users::username).select(UserRow::as_select()).load(c)?;
-            Ok(rows.into_iter().map(UserRow::into_record).collect())
+            rows.into_iter().map(UserRow::into_record).collect()
         })
     }
 

@@ -117,6 +117,43 @@ fn describe(step: Step) -> &'static str {
     }
 }
 
+/// What a signer decided: a reviewer approves or requests changes; the approver approved (signed)
+/// or rejected. Stored and shown as the snake_case word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    RequestChanges,
+    Approved,
+    Rejected,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 4] = [Self::Approve, Self::RequestChanges, Self::Approved, Self::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::RequestChanges => "request_changes",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+    /// Whether the signer agreed with the content (a review's approval or the approver's signature).
+    pub fn agrees(self) -> bool {
+        matches!(self, Self::Approve | Self::Approved)
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A review or approval given on some content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signed<'a> {

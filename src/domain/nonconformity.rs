@@ -42,6 +42,24 @@ text_enum!(
     CaStatus { Planned = "planned", InProgress = "in_progress", Done = "done", VerifiedEffective = "verified_effective", NotEffective = "not_effective" }
 );
 
+impl CaStatus {
+    /// The states with work still to do: what counts as overdue past the due date.
+    pub const OPEN: [CaStatus; 3] = [CaStatus::Planned, CaStatus::InProgress, CaStatus::NotEffective];
+
+    /// Whether the action still has work to do (see `OPEN`).
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
+    }
+    /// Whether it may be started now (`next_action` decides; pages ask before offering the button).
+    pub fn can_start(self) -> bool {
+        next_action(self, CaStep::Start).is_ok()
+    }
+    /// Whether it may be completed now.
+    pub fn can_complete(self) -> bool {
+        next_action(self, CaStep::Complete).is_ok()
+    }
+}
+
 /// A step of a corrective action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaStep {
@@ -138,5 +156,13 @@ mod tests {
         }
         assert_eq!(CaStatus::parse("verified_effective"), Some(VerifiedEffective));
         assert_eq!(Severity::parse("critical"), None);
+    }
+
+    #[test]
+    fn open_actions_are_those_with_a_next_step_of_work() {
+        for status in CaStatus::ALL.iter().copied() {
+            let work_left = status.can_start() || status.can_complete();
+            assert_eq!(status.is_open(), work_left, "{status:?}");
+        }
     }
 }

@@ -90,7 +90,7 @@ fn signoff(s: &SignoffRecord, content_hash: &str) -> SignoffDto {
     SignoffDto {
         username: s.username.clone(),
         display_name: s.display_name.clone(),
-        decision: s.decision.clone(),
+        decision: s.decision.as_str().into(),
         comment: s.comment.clone(),
         content_hash: s.content_hash.clone(),
         signed_at: s.signed_at,

@@ -69,7 +69,7 @@ pub fn nonconformity(n: &NcRecord) -> Value {
 }
 
 pub fn corrective_action(c: &CaRecord, today: chrono::NaiveDate) -> Value {
-    let open = matches!(c.status.as_str(), "planned" | "in_progress" | "not_effective");
+    let open = c.status.is_open();
     json!({
         "id": c.id,
         "nonconformity_ids": c.nonconformities,

@@ -9,7 +9,7 @@ use super::forms::{form_error_status, parse_form, see_other};
 use super::session::Reader;
 use super::views::{ChangeActions, ChangeEditPage, ChangeListPage, ChangeNewPage, ChangePage};
 use crate::domain::ErrorCode;
-use crate::domain::change_request::{ChangeKind, ChangeStatus, Signed, reviews_complete};
+use crate::domain::change_request::{ChangeKind, ChangeStatus, Decision, Signed, reviews_complete};
 use crate::domain::{Action, Resource, Role, authorize};
 use crate::error::{AppError, AppResult};
 use crate::http::blocking;
@@ -138,7 +138,7 @@ async fn detail_page(
         .signoffs
         .iter()
         .filter(|s| s.kind == SignoffKind::Review && !s.voided)
-        .map(|s| Signed { by: &s.username, content_hash: &s.content_hash, approves: s.decision == "approve" })
+        .map(|s| Signed { by: &s.username, content_hash: &s.content_hash, approves: s.decision.agrees() })
         .collect();
     let complete = reviews_complete(&v.cr.reviewers, &reviews, &v.cr.content_hash);
     let can = ChangeActions {
@@ -273,7 +273,7 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
         match name {
             "submit" => workflow::submit(s, &actor, id, form.reviewers, form.approver).map(|_| ()),
             "review" => {
-                let approves = form.decision != "request_changes";
+                let approves = Decision::parse(&form.decision) != Some(Decision::RequestChanges);
                 workflow::review(s, &actor, id, approves, &form.comment, Some(&form.content_hash)).map(|_| ())
             }
             "approve" => {

@@ -22,7 +22,7 @@ fn id_of(raw: &str) -> AppResult<i32> {
 }
 
 fn overdue(a: &CaRecord, today: NaiveDate) -> bool {
-    matches!(a.status, CaStatus::Planned | CaStatus::InProgress | CaStatus::NotEffective) && a.due_date < today
+    a.status.is_open() && a.due_date < today
 }
 
 #[derive(Deserialize)]

@@ -109,8 +109,13 @@ fn open_whole(dir: &Path, schema: &tantivy::schema::Schema) -> Result<(Index, In
     if index.schema() != *schema {
         return Err("another schema".into());
     }
-    // Opening the reader opens every segment, reading each file's footer: a missing or
-    // truncated file fails here rather than in a search.
+    // Every file of every segment must be there and whole (its checksum read through): a
+    // missing or truncated file is found here, not by a search. Reading the index once at
+    // start costs little beside rebuilding it.
+    let damaged = index.validate_checksum().map_err(|e| e.to_string())?;
+    if let Some(file) = damaged.iter().next() {
+        return Err(format!("damaged {}", file.display()));
+    }
     let reader = prepare(&mut index).map_err(|e| e.to_string())?;
     Ok((index, reader))
 }

@@ -116,10 +116,7 @@ pub fn dashboard(services: &Services, actor: &Actor) -> AppResult<Dashboard> {
         .nonconformities
         .cas(&CaFilter { owner: Some(actor.username.clone()), limit: 500, ..Default::default() })?
         .0;
-    let my_open_actions = mine
-        .iter()
-        .filter(|a| matches!(a.status, CaStatus::Planned | CaStatus::InProgress | CaStatus::NotEffective))
-        .count() as i64;
+    let my_open_actions = mine.iter().filter(|a| a.status.is_open()).count() as i64;
     let my_audits = services
         .audits
         .audits(None)?

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::{code_of, draft_markdown, load, refused, require_text, signature, validate};
 use crate::domain::ErrorCode;
-use crate::domain::change_request::{ChangeKind, Step, check_effective_date, next};
+use crate::domain::change_request::{ChangeKind, Decision, Step, check_effective_date, next};
 use crate::domain::event::NewEvent;
 use crate::domain::{Action, Actor, ProcedureStatus, Resource, authorize};
 use crate::error::{AppError, AppResult};
@@ -58,7 +58,7 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
         .find(|s| {
             s.kind == SignoffKind::Approval
                 && !s.voided
-                && s.decision == "approved"
+                && s.decision == Decision::Approved
                 && s.content_hash == cr.content_hash
         })
         .ok_or_else(|| AppError::conflict(ErrorCode::ApprovalStale, approval_missing_message(&cr)))?;
@@ -100,7 +100,10 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
     let reviewers: Vec<String> = signoffs
         .iter()
         .filter(|s| {
-            s.kind == SignoffKind::Review && !s.voided && s.decision == "approve" && s.content_hash == cr.content_hash
+            s.kind == SignoffKind::Review
+                && !s.voided
+                && s.decision == Decision::Approve
+                && s.content_hash == cr.content_hash
         })
         .map(|s| format!("{} ({})", s.display_name, s.signed_at.date()))
         .collect();

@@ -5,7 +5,7 @@ use chrono::Utc;
 
 use super::{load, refused, require_text};
 use crate::domain::ErrorCode;
-use crate::domain::change_request::{ChangeStatus, Signed, Step, next, reviews_complete};
+use crate::domain::change_request::{ChangeStatus, Decision, Signed, Step, next, reviews_complete};
 use crate::domain::event::NewEvent;
 use crate::domain::{Action, Actor, Resource, Role, authorize};
 use crate::error::{AppError, AppResult};
@@ -42,7 +42,7 @@ fn event(actor: &Actor, action: &str, cr: &ChangeRequestRecord) -> NewEvent {
 fn signoff(
     actor: &Actor,
     kind: SignoffKind,
-    decision: &str,
+    decision: Decision,
     comment: String,
     cr: &ChangeRequestRecord,
 ) -> SignoffRecord {
@@ -50,7 +50,7 @@ fn signoff(
         kind,
         username: actor.username.clone(),
         display_name: actor.display_name.clone(),
-        decision: decision.into(),
+        decision,
         comment,
         content_hash: cr.content_hash.clone(),
         signed_at: Utc::now().naive_utc(),
@@ -135,7 +135,7 @@ pub fn review(
     } else {
         require_text(comment, ErrorCode::MissingComment, "Khi yêu cầu sửa, hãy ghi rõ cần sửa gì.")?
     };
-    let decision = if approve { "approve" } else { "request_changes" };
+    let decision = if approve { Decision::Approve } else { Decision::RequestChanges };
     let after = ChangeRequestRecord { status, updated_at: Utc::now().naive_utc(), ..cr.clone() };
     let signed = signoff(actor, SignoffKind::Review, decision, comment, &cr);
     save(services, &cr, after, Some(signed), event(actor, &format!("change_request.review.{decision}"), &cr))
@@ -160,7 +160,7 @@ pub fn approve(
     let reviews: Vec<Signed<'_>> = signoffs
         .iter()
         .filter(|s| s.kind == SignoffKind::Review && !s.voided)
-        .map(|s| Signed { by: &s.username, content_hash: &s.content_hash, approves: s.decision == "approve" })
+        .map(|s| Signed { by: &s.username, content_hash: &s.content_hash, approves: s.decision.agrees() })
         .collect();
     if !reviews_complete(&cr.reviewers, &reviews, &cr.content_hash) {
         return Err(AppError::conflict(
@@ -170,7 +170,7 @@ pub fn approve(
     }
     auth::confirm_password(services, &actor.username, password)?;
     let after = ChangeRequestRecord { status, updated_at: Utc::now().naive_utc(), ..cr.clone() };
-    let signed = signoff(actor, SignoffKind::Approval, "approved", comment.trim().to_owned(), &cr);
+    let signed = signoff(actor, SignoffKind::Approval, Decision::Approved, comment.trim().to_owned(), &cr);
     let detail = format!("signed content {}", cr.content_hash);
     save(services, &cr, after, Some(signed), event(actor, "change_request.approve", &cr).detail(detail))
 }
@@ -182,7 +182,7 @@ pub fn reject(services: &Services, actor: &Actor, id: i32, comment: &str) -> App
     let status = next(cr.status, Step::Reject).map_err(refused)?;
     let comment = require_text(comment, ErrorCode::MissingComment, "Cần ghi lý do từ chối.")?;
     let after = ChangeRequestRecord { status, updated_at: Utc::now().naive_utc(), ..cr.clone() };
-    let signed = signoff(actor, SignoffKind::Approval, "rejected", comment, &cr);
+    let signed = signoff(actor, SignoffKind::Approval, Decision::Rejected, comment, &cr);
     save(services, &cr, after, Some(signed), event(actor, "change_request.reject", &cr))
 }
 

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 
 use super::PortResult;
-use crate::domain::change_request::{ChangeKind, ChangeStatus};
+use crate::domain::change_request::{ChangeKind, ChangeStatus, Decision};
 use crate::domain::event::NewEvent;
 
 /// A change request as stored. Its content is the file at `draft_commit` in the git store.
@@ -43,6 +43,9 @@ impl SignoffKind {
             Self::Approval => "approval",
         }
     }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Review, Self::Approval].into_iter().find(|k| k.as_str() == s)
+    }
 }
 
 /// One review or approval, bound to the content hash it was given on. Voided by a later edit.
@@ -52,7 +55,7 @@ pub struct SignoffRecord {
     pub username: String,
     pub display_name: String,
     /// `approve` or `request_changes` for reviews; `approved` or `rejected` for the approver.
-    pub decision: String,
+    pub decision: Decision,
     pub comment: String,
     pub content_hash: String,
     pub signed_at: NaiveDateTime,
