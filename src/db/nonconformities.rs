@@ -216,6 +216,12 @@ fn ca_filtered<'a>(f: &'a CaFilter) -> corrective_actions::BoxedQuery<'a, <DbCon
     if let Some(owner) = &f.owner {
         q = q.filter(corrective_actions::owner.eq(owner));
     }
+    if let Some(nc) = f.nonconformity {
+        let linked = nonconformity_actions::table
+            .filter(nonconformity_actions::nonconformity_id.eq(nc))
+            .select(nonconformity_actions::corrective_action_id);
+        q = q.filter(corrective_actions::id.eq_any(linked));
+    }
     if let Some(day) = f.overdue_on {
         let open = CaStatus::OPEN.map(CaStatus::as_str);
         q = q.filter(corrective_actions::due_date.lt(day)).filter(corrective_actions::status.eq_any(open));
@@ -253,10 +259,10 @@ impl Nonconformities for Db {
         })
     }
 
-    fn update_nc(&self, nc: &NcRecord, event: &NewEvent) -> PortResult<()> {
-        self.write(|c| {
+    fn update_nc(&self, nc: &NcRecord, expected: NcStatus, event: &NewEvent) -> PortResult<()> {
+        let updated = self.write(|c| {
             use nonconformities::*;
-            diesel::update(table.find(nc.id))
+            let n = diesel::update(table.find(nc.id).filter(status.eq(expected.as_str())))
                 .set((
                     status.eq(nc.status.as_str()),
                     correction.eq(&nc.correction),
@@ -266,8 +272,15 @@ impl Nonconformities for Db {
                     closed_at.eq(nc.closed_at),
                 ))
                 .execute(c)?;
-            append(c, event)
-        })
+            if n == 1 {
+                append(c, event)?;
+            }
+            Ok(n)
+        })?;
+        match updated {
+            1 => Ok(()),
+            _ => Err(PortError::Conflict(format!("nonconformity {} is no longer {}", nc.id, expected.as_str()))),
+        }
     }
 
     fn insert_ca(&self, ca: &CaRecord, event: &NewEvent) -> PortResult<i32> {

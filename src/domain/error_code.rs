@@ -75,6 +75,7 @@ pub enum ErrorCode {
     MissingSummary,
     MissingTitle,
     MissingToken,
+    NonconformityChanged,
     NonconformityClosed,
     NonconformityNotFound,
     NotAReviewer,
@@ -114,7 +115,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the translation test and the OpenAPI document.
-    pub const ALL: [ErrorCode; 101] = [
+    pub const ALL: [ErrorCode; 102] = [
         Self::AccountDisabled,
         Self::AccountLocked,
         Self::ActionsNotVerified,
@@ -181,6 +182,7 @@ impl ErrorCode {
         Self::MissingSummary,
         Self::MissingTitle,
         Self::MissingToken,
+        Self::NonconformityChanged,
         Self::NonconformityClosed,
         Self::NonconformityNotFound,
         Self::NotAReviewer,
@@ -287,6 +289,7 @@ impl ErrorCode {
             Self::MissingSummary => "missing_summary",
             Self::MissingTitle => "missing_title",
             Self::MissingToken => "missing_token",
+            Self::NonconformityChanged => "nonconformity_changed",
             Self::NonconformityClosed => "nonconformity_closed",
             Self::NonconformityNotFound => "nonconformity_not_found",
             Self::NotAReviewer => "not_a_reviewer",

@@ -192,6 +192,7 @@ pub async fn list_ca(state: State, user: CurrentUser, query: web::Query<CaQuery>
         status: q.status,
         owner: q.owner,
         overdue_on: q.overdue.filter(|o| *o).map(|_| today()),
+        nonconformity: None,
         limit,
         offset,
     };

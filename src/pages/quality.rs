@@ -348,6 +348,7 @@ pub async fn action_list(reader: Reader, query: web::Query<CaQuery>) -> AppResul
         status: CaStatus::parse(&status),
         owner: Some(owner.trim().to_owned()).filter(|o| !o.is_empty()),
         overdue_on: overdue_only.then_some(today),
+        nonconformity: None,
         limit: 500,
         offset: 0,
     };

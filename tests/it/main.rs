@@ -23,5 +23,6 @@ mod pages;
 mod postgres;
 mod publish_crash;
 mod quality_pages;
+mod register;
 mod restart_and_reconcile;
 mod search_vietnamese;

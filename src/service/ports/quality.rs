@@ -68,6 +68,8 @@ pub struct CaFilter {
     pub owner: Option<String>,
     /// Only actions past their due date and not done.
     pub overdue_on: Option<NaiveDate>,
+    /// Only the actions planned for this nonconformity.
+    pub nonconformity: Option<i32>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -77,8 +79,9 @@ pub trait Nonconformities: Send + Sync {
     fn insert_nc(&self, nc: &NcRecord, event: &NewEvent) -> PortResult<i32>;
     fn nc(&self, id: i32) -> PortResult<Option<NcRecord>>;
     fn ncs(&self, filter: &NcFilter) -> PortResult<(Vec<NcRecord>, i64)>;
-    /// Saves status, root cause and closure (not procedures or links).
-    fn update_nc(&self, nc: &NcRecord, event: &NewEvent) -> PortResult<()>;
+    /// Saves status, root cause and closure (not procedures or links), only if the stored status
+    /// is still `expected`: `Conflict` otherwise (another writer moved it, e.g. closed it).
+    fn update_nc(&self, nc: &NcRecord, expected: NcStatus, event: &NewEvent) -> PortResult<()>;
     /// Inserts an action linked to its nonconformities; open ones become `action_planned`.
     fn insert_ca(&self, ca: &CaRecord, event: &NewEvent) -> PortResult<i32>;
     fn ca(&self, id: i32) -> PortResult<Option<CaRecord>>;

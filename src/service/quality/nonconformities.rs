@@ -11,7 +11,7 @@ use crate::domain::{Action, Actor, ProcedureCode, Resource, authorize};
 use crate::error::{AppError, AppResult};
 use crate::service::Services;
 use crate::service::change_control::require_text;
-use crate::service::ports::{CaFilter, CaRecord, NcFilter, NcRecord};
+use crate::service::ports::{CaFilter, CaRecord, NcFilter, NcRecord, PortError};
 
 /// What is known when a nonconformity is opened.
 #[derive(Debug, Clone)]
@@ -103,7 +103,7 @@ pub fn record_root_cause(
     nc.why = why;
     nc.similar_checked = similar_checked;
     let event = NewEvent::now(&actor.username, "nonconformity.root_cause", "nonconformity", &id.to_string());
-    services.nonconformities.update_nc(&nc, &event)?;
+    save(services, &nc, nc.status, &event)?;
     Ok(nc)
 }
 
@@ -135,13 +135,13 @@ pub fn similar(services: &Services, nc: &NcRecord) -> AppResult<Vec<NcRecord>> {
 pub fn close(services: &Services, actor: &Actor, id: i32) -> AppResult<NcRecord> {
     authorize(actor, Action::ManageNonconformities, Resource::None)?;
     let mut nc = load(services, id)?;
-    let actions: Vec<CaRecord> =
-        nc.actions.iter().filter_map(|a| services.nonconformities.ca(*a).transpose()).collect::<Result<_, _>>()?;
+    let actions = actions_of(services, &nc)?;
     may_close(nc.status, &actions.iter().map(|a| a.status).collect::<Vec<_>>()).map_err(refused)?;
+    let before = nc.status;
     nc.status = NcStatus::Closed;
     nc.closed_at = Some(Utc::now().naive_utc());
     let event = NewEvent::now(&actor.username, "nonconformity.close", "nonconformity", &id.to_string());
-    services.nonconformities.update_nc(&nc, &event)?;
+    save(services, &nc, before, &event)?;
     Ok(nc)
 }
 
@@ -152,6 +152,18 @@ pub fn list(services: &Services, filter: &NcFilter) -> AppResult<(Vec<NcRecord>,
 
 /// A nonconformity's actions.
 pub fn actions_of(services: &Services, nc: &NcRecord) -> AppResult<Vec<CaRecord>> {
-    let filter = CaFilter { limit: 500, ..Default::default() };
-    Ok(services.nonconformities.cas(&filter)?.0.into_iter().filter(|a| nc.actions.contains(&a.id)).collect())
+    let filter = CaFilter { nonconformity: Some(nc.id), limit: i64::from(u16::MAX), ..Default::default() };
+    Ok(services.nonconformities.cas(&filter)?.0)
+}
+
+/// Saves a nonconformity that was `expected` when loaded; 409 if another writer moved it since
+/// (a root cause saved after a concurrent close must not reopen it).
+fn save(services: &Services, nc: &NcRecord, expected: NcStatus, event: &NewEvent) -> AppResult<()> {
+    services.nonconformities.update_nc(nc, expected, event).map_err(|e| match e {
+        PortError::Conflict(_) => AppError::conflict(
+            ErrorCode::NonconformityChanged,
+            "Sự không phù hợp vừa được cập nhật bởi người khác; hãy tải lại.",
+        ),
+        other => other.into(),
+    })
 }

@@ -345,9 +345,10 @@ impl Browser {
                 "const d = document.documentElement; \
                  const scrolls = (e) => { for (let p = e.parentElement; p; p = p.parentElement) \
                    if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true; return false; }; \
+                 const over = (e) => e.getBoundingClientRect().right > d.clientWidth + 1 && !scrolls(e); \
                  const wide = [...document.querySelectorAll('body *')] \
-                   .filter(e => e.getBoundingClientRect().right > d.clientWidth + 1 && !scrolls(e)) \
-                   .slice(-5).map(e => e.tagName + '.' + e.className + '#' + e.id); \
+                   .filter(e => over(e) && ![...e.children].some(over)) \
+                   .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + (e.textContent || '').slice(0, 40)); \
                  return [d.scrollWidth - d.clientWidth, wide]",
                 vec![],
             )
