@@ -77,7 +77,7 @@ fn execute(services: &Services, command: UserCommand) -> Result<String, String> 
             Ok(format!("Đã tạo tài khoản / created: {}", user.username))
         }
         UserCommand::List => {
-            let all = services.users.users().map_err(|e| e.to_string())?;
+            let all = crate::service::users::all(services).map_err(|e| e.message)?;
             let mut out =
                 format!("{:<20} {:<28} {:<34} {:<16} {}\n", "username", "display name", "roles", "fields", "status");
             for u in all {

@@ -6,7 +6,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::blocking;
-use super::extract::CurrentUser;
 use super::quality_dto as dto;
 use crate::app::AppState;
 use crate::domain::ErrorCode;
@@ -14,6 +13,7 @@ use crate::domain::audit::{CheckResult, FindingType};
 use crate::domain::{Action, Resource, authorize};
 use crate::error::{AppError, AppResult};
 use crate::service::quality::{audits, programme};
+use crate::web_common::CurrentUser;
 
 type State = web::Data<AppState>;
 
@@ -78,7 +78,7 @@ pub struct YearQuery {
 pub async fn list(state: State, user: CurrentUser, query: web::Query<YearQuery>) -> AppResult<HttpResponse> {
     authorize(&user.0, Action::ReadProcedures, Resource::None)?;
     let year = query.year;
-    let all = blocking(move || Ok(state.services.audits.audits(year)?)).await?;
+    let all = blocking(move || crate::service::quality::audits::list(&state.services, year)).await?;
     let items: Vec<_> = all.iter().map(dto::audit).collect();
     Ok(HttpResponse::Ok().json(json!({"total": items.len(), "items": items})))
 }

@@ -4,12 +4,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::blocking;
 use super::dto::{LoginRequest, LoginResponse, UserDto};
-use super::extract::{CurrentUser, token_of};
 use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::service::auth;
 use crate::web_common::client_address;
+use crate::web_common::{CurrentUser, token_of};
 
 pub async fn login(
     req: HttpRequest,
@@ -35,7 +35,7 @@ pub async fn logout(req: HttpRequest, state: web::Data<AppState>, _user: Current
 
 pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
     let username = user.0.username;
-    let record = blocking(move || Ok(state.services.users.user(&username)?)).await?;
+    let record = blocking(move || crate::service::users::get(&state.services, &username)).await?;
     let record =
         record.ok_or_else(|| AppError::unauthorized(ErrorCode::InvalidToken, "Tài khoản không còn tồn tại."))?;
     Ok(HttpResponse::Ok().json(UserDto::from(record)))

@@ -4,12 +4,12 @@ use actix_web::{HttpResponse, web};
 
 use super::blocking;
 use super::dto::{FieldDto, List, Page, ProcedureDto, ProcedureQuery, ProcedureSummary, RevisionDto};
-use super::extract::CurrentUser;
 use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::domain::{Action, Resource, authorize};
 use crate::error::AppResult;
-use crate::service::catalog;
+use crate::service::{catalog, reading};
+use crate::web_common::CurrentUser;
 
 fn may_read(user: &CurrentUser) -> AppResult<()> {
     Ok(authorize(&user.0, Action::ReadProcedures, Resource::None)?)
@@ -42,8 +42,13 @@ pub async fn procedure(
 ) -> AppResult<HttpResponse> {
     may_read(&user)?;
     let code = code.into_inner();
-    let view = blocking(move || catalog::current(&state.services, &code)).await?;
-    Ok(HttpResponse::Ok().json(ProcedureDto::from(view)))
+    // The same per-revision entries as the procedure's page: from memory without the blocking
+    // pool while nothing was written since.
+    let reading = match reading::cached_procedure(&state.services, &code, None) {
+        Some(reading) => reading,
+        None => blocking(move || reading::load_procedure(&state.services, &code, None)).await?,
+    };
+    Ok(HttpResponse::Ok().json(ProcedureDto::from(&reading.view)))
 }
 
 pub async fn revisions(

@@ -8,7 +8,6 @@ use super::changes_dto::{
     Approve, ChangeDetail, ChangeSummary, Comment, Content, CreateChange, Decision, Publish, Review, Submit,
 };
 use super::dto::{List, Page, ProcedureDto};
-use super::extract::CurrentUser;
 use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::domain::change_request::ChangeStatus;
@@ -16,6 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::service::Services;
 use crate::service::change_control::{create, edit, publish, view, workflow};
 use crate::service::ports::ChangeFilter;
+use crate::web_common::CurrentUser;
 
 type State = web::Data<AppState>;
 

@@ -6,12 +6,12 @@ use serde::Deserialize;
 
 use super::blocking;
 use super::dto::{List, ProcedureSummary};
-use super::extract::CurrentUser;
 use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::domain::{Action, Resource, authorize};
 use crate::error::{AppError, AppResult};
 use crate::service::{acknowledgements, catalog, periodic_review};
+use crate::web_common::CurrentUser;
 
 type State = web::Data<AppState>;
 
@@ -113,7 +113,7 @@ pub async fn review_due(state: State, user: CurrentUser) -> AppResult<HttpRespon
 /// `GET /api/v1/flagged-for-review`: procedures citing a superseded legal text.
 pub async fn flagged(state: State, user: CurrentUser) -> AppResult<HttpResponse> {
     authorize(&user.0, Action::ReadProcedures, Resource::None)?;
-    let rows = blocking(move || Ok(state.services.index.citing_superseded()?)).await?;
+    let rows = blocking(move || crate::service::catalog::citing_superseded(&state.services)).await?;
     let items: Vec<_> =
         rows.into_iter().map(|(code, key)| serde_json::json!({"code": code, "legal_basis": key})).collect();
     let total = items.len() as i64;

@@ -164,6 +164,12 @@ pub struct ProcedureDto {
 
 impl From<ProcedureView> for ProcedureDto {
     fn from(v: ProcedureView) -> Self {
+        Self::from(&v)
+    }
+}
+
+impl From<&ProcedureView> for ProcedureDto {
+    fn from(v: &ProcedureView) -> Self {
         Self {
             code: v.procedure.code.clone(),
             title: v.revision.title.clone(),

@@ -5,11 +5,12 @@ use serde::Deserialize;
 
 use super::blocking;
 use super::dto::{List, Page};
-use super::extract::CurrentUser;
 use crate::app::AppState;
 use crate::domain::{Action, Resource, authorize};
 use crate::error::AppResult;
+use crate::service::audit_log;
 use crate::service::ports::EventFilter;
+use crate::web_common::CurrentUser;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,22 +25,13 @@ pub struct EventQuery {
 }
 
 impl EventQuery {
-    /// A query by entity (`type` or `type:id`) and actor only.
-    pub fn from_parts(entity: Option<String>, actor: Option<String>) -> Self {
-        Self { entity, entity_type: None, entity_id: None, actor, limit: None, offset: None }
-    }
-
-    pub fn filter(self) -> AppResult<EventFilter> {
+    fn filter(self) -> AppResult<EventFilter> {
         let (limit, offset) = Page { limit: self.limit, offset: self.offset }.bounds()?;
-        let (mut entity_type, mut entity_id) = (self.entity_type, self.entity_id);
-        if let Some(entity) = self.entity.filter(|e| !e.is_empty()) {
-            match entity.split_once(':') {
-                Some((t, id)) => (entity_type, entity_id) = (Some(t.to_owned()), Some(id.to_owned())),
-                None => entity_type = Some(entity),
-            }
-        }
-        let actor = self.actor.filter(|a| !a.is_empty());
-        Ok(EventFilter { entity_type, entity_id, actor, limit, offset })
+        let mut filter = audit_log::filter_by(self.entity, self.actor, limit, offset);
+        // The separate parts, when given, say the same as `entity` does.
+        filter.entity_type = filter.entity_type.or(self.entity_type);
+        filter.entity_id = filter.entity_id.or(self.entity_id);
+        Ok(filter)
     }
 }
 
@@ -50,6 +42,6 @@ pub async fn list(
 ) -> AppResult<HttpResponse> {
     authorize(&user.0, Action::ReadEvents, Resource::None)?;
     let filter = query.into_inner().filter()?;
-    let (items, total) = blocking(move || Ok(state.services.events.events(&filter)?)).await?;
+    let (items, total) = blocking(move || audit_log::events(&state.services, &filter)).await?;
     Ok(HttpResponse::Ok().json(List { items, total }))
 }

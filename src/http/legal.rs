@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use super::blocking;
 use super::dto::List;
-use super::extract::CurrentUser;
 use crate::app::AppState;
 use crate::domain::legal_basis::{LegalBasis, LegalStatus};
 use crate::domain::{Action, Resource, authorize};
 use crate::error::AppResult;
 use crate::service::legal;
+use crate::web_common::CurrentUser;
 
 type State = web::Data<AppState>;
 

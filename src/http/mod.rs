@@ -1,6 +1,8 @@
 //! The JSON API (`/api/v1`, see API.md) and `/healthz`. One small handler per action: extract,
 //! authorise, call the service in a blocking thread, map to a DTO.
 
+pub(crate) use crate::web_common::{blocking, positive_id};
+
 mod audits;
 mod auth;
 mod catalog;
@@ -9,8 +11,7 @@ mod changes_dto;
 mod document_control;
 pub mod dto;
 pub mod error;
-pub mod events;
-pub mod extract;
+mod events;
 mod legal;
 mod nonconformities;
 mod openapi;
@@ -95,15 +96,4 @@ async fn healthz() -> HttpResponse {
 
 pub async fn not_found() -> AppResult<HttpResponse> {
     Err(AppError::not_found(ErrorCode::NotFound, "Không tìm thấy địa chỉ này."))
-}
-
-/// A positive integer id or revision number from a path segment; anything else is the given 404,
-/// since no such resource can exist.
-pub fn positive_id(raw: &str, code: ErrorCode, message: &'static str) -> AppResult<i32> {
-    raw.parse().ok().filter(|n: &i32| *n > 0).ok_or_else(|| AppError::not_found(code, message))
-}
-
-/// Runs blocking work (database, git, argon2) off the actix worker threads.
-pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
-    web::block(f).await.map_err(AppError::internal)?
 }

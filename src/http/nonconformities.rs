@@ -7,7 +7,6 @@ use serde_json::json;
 
 use super::blocking;
 use super::dto::Page;
-use super::extract::CurrentUser;
 use super::quality_dto as dto;
 use crate::app::AppState;
 use crate::domain::ErrorCode;
@@ -16,6 +15,7 @@ use crate::domain::{Action, Resource, authorize};
 use crate::error::AppResult;
 use crate::service::ports::{CaFilter, CaRecord, NcFilter};
 use crate::service::quality::{actions, nonconformities};
+use crate::web_common::CurrentUser;
 
 type State = web::Data<AppState>;
 
@@ -86,36 +86,20 @@ pub async fn list(state: State, user: CurrentUser, query: web::Query<NcQuery>) -
 pub async fn get(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
     authorize(&user.0, Action::ReadProcedures, Resource::None)?;
     let id = id_of(&id, ErrorCode::NonconformityNotFound)?;
-    let (nc, acts, similar, fixes) = blocking(move || {
-        let s = &state.services;
-        let nc = nonconformities::load(s, id)?;
-        let acts = nonconformities::actions_of(s, &nc)?;
-        let similar = nonconformities::similar(s, &nc)?;
-        let fixes = fixed_by(s, &acts)?;
-        Ok((nc, acts, similar, fixes))
-    })
-    .await?;
-    let mut body = dto::nonconformity(&nc);
-    body["corrective_actions"] = acts.iter().map(|a| dto::corrective_action(a, today())).collect();
+    let d = blocking(move || nonconformities::detail(&state.services, id)).await?;
+    let (nc, similar) = (&d.nc, &d.similar);
+    let mut body = dto::nonconformity(nc);
+    body["corrective_actions"] = d.actions.iter().map(|a| dto::corrective_action(a, today())).collect();
     body["similar"] = similar
         .iter()
         .map(|n| json!({"id": n.id, "status": n.status, "description": n.description, "procedure_codes": n.procedures}))
         .collect();
-    body["fixed_by_revisions"] = fixes.into();
+    body["fixed_by_revisions"] = d
+        .fixed_by
+        .iter()
+        .map(|f| json!({"code": f.code, "revision": f.revision, "change_request_id": f.change_request_id, "commit": f.commit}))
+        .collect();
     Ok(HttpResponse::Ok().json(body))
-}
-
-/// The procedure revisions published by the change requests of these actions.
-pub fn fixed_by(services: &crate::service::Services, acts: &[CaRecord]) -> AppResult<Vec<serde_json::Value>> {
-    let mut out = Vec::new();
-    for cr_id in acts.iter().filter_map(|a| a.change_request_id) {
-        if let Some(cr) = services.changes.change_request(cr_id)?
-            && let Some(revision) = cr.published_revision
-        {
-            out.push(json!({"code": cr.code, "revision": revision, "change_request_id": cr.id, "commit": cr.published_commit}));
-        }
-    }
-    Ok(out)
 }
 
 #[derive(Deserialize)]

@@ -5,12 +5,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::blocking;
-use super::extract::CurrentUser;
 use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::service::ports::SearchQuery;
 use crate::service::search;
+use crate::web_common::CurrentUser;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -5,11 +5,11 @@ use serde::Deserialize;
 
 use super::blocking;
 use super::dto::{List, UserDto};
-use super::extract::CurrentUser;
 use crate::app::AppState;
 use crate::domain::{Action, Resource, Role, authorize};
 use crate::error::AppResult;
 use crate::service::users::{self, NewUser, Operator, UserChange};
+use crate::web_common::CurrentUser;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,7 +36,7 @@ pub struct UpdateUser {
 
 pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
     authorize(&user.0, Action::ManageUsers, Resource::None)?;
-    let all = blocking(move || Ok(state.services.users.users()?)).await?;
+    let all = blocking(move || crate::service::users::all(&state.services)).await?;
     let items: Vec<UserDto> = all.into_iter().map(UserDto::from).collect();
     let total = items.len() as i64;
     Ok(HttpResponse::Ok().json(List { items, total }))

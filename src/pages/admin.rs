@@ -9,9 +9,9 @@ use super::views::{AdminEventsPage, AdminUserPage, AdminUsersPage, FormErrors, U
 use crate::domain::ErrorCode;
 use crate::domain::{Action, Resource, Role, authorize};
 use crate::error::{AppError, AppResult};
-use crate::http::blocking;
 use crate::service::ports::{EventFilter, UserRecord};
 use crate::service::users::{self, NewUser, Operator, UserChange};
+use crate::web_common::blocking;
 
 #[derive(Deserialize)]
 struct UserFormBody {
@@ -93,7 +93,7 @@ fn refill(form: &mut UserForm, body: &UserFormBody) {
 pub async fn users(reader: Reader) -> AppResult<HttpResponse> {
     authorize(&reader.actor, Action::ManageUsers, Resource::None)?;
     let state = reader.state.clone();
-    let all = blocking(move || Ok(state.services.users.users()?)).await?;
+    let all = blocking(move || crate::service::users::all(&state.services)).await?;
     let form = form(&reader, None).await?;
     super::html(&AdminUsersPage { c: reader.chrome(), users: all, form })
 }
@@ -121,7 +121,7 @@ pub async fn create_user(reader: Reader, body: web::Bytes) -> AppResult<HttpResp
             refill(&mut form, &body);
             form.errors = errors_for(&reader, &e);
             let state = reader.state.clone();
-            let all = blocking(move || Ok(state.services.users.users()?)).await?;
+            let all = blocking(move || crate::service::users::all(&state.services)).await?;
             super::html_with(status, &AdminUsersPage { c: reader.chrome(), users: all, form })
         }
     }
@@ -202,9 +202,8 @@ pub async fn events(reader: Reader, query: web::Query<EventsQuery>) -> AppResult
     authorize(&reader.actor, Action::ReadEvents, Resource::None)?;
     let EventsQuery { entity, actor } = query.into_inner();
     let (entity, actor) = (entity.unwrap_or_default(), actor.unwrap_or_default());
-    let query = crate::http::events::EventQuery::from_parts(Some(entity.clone()), Some(actor.clone()));
-    let filter: EventFilter = EventFilter { limit: 200, ..query.filter()? };
+    let filter: EventFilter = crate::service::audit_log::filter_by(Some(entity.clone()), Some(actor.clone()), 200, 0);
     let state = reader.state.clone();
-    let (events, total) = blocking(move || Ok(state.services.events.events(&filter)?)).await?;
+    let (events, total) = blocking(move || crate::service::audit_log::events(&state.services, &filter)).await?;
     super::html(&AdminEventsPage { c: reader.chrome(), events, total, entity, actor })
 }

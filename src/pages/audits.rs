@@ -13,11 +13,11 @@ use crate::domain::ErrorCode;
 use crate::domain::audit::{AuditStatus, CheckResult, FindingType};
 use crate::domain::{Action, Resource, Role, authorize};
 use crate::error::{AppError, AppResult};
-use crate::http::blocking;
 use crate::service::quality::{audits, programme};
+use crate::web_common::blocking;
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    crate::http::positive_id(raw, ErrorCode::AuditNotFound, "Không có cuộc đánh giá này.")
+    crate::web_common::positive_id(raw, ErrorCode::AuditNotFound, "Không có cuộc đánh giá này.")
 }
 
 #[derive(Deserialize)]
@@ -28,9 +28,13 @@ pub struct YearQuery {
 pub async fn list(reader: Reader, query: web::Query<YearQuery>) -> AppResult<HttpResponse> {
     let year = query.year.unwrap_or_else(|| Utc::now().year());
     let (state, lang) = (reader.state.clone(), reader.lang.code());
-    let (audits, programme) =
-        blocking(move || Ok((state.services.audits.audits(None)?, programme::programme(&state.services, year, lang)?)))
-            .await?;
+    let (audits, programme) = blocking(move || {
+        Ok((
+            crate::service::quality::audits::list(&state.services, None)?,
+            programme::programme(&state.services, year, lang)?,
+        ))
+    })
+    .await?;
     let can_plan = authorize(&reader.actor, Action::PlanAudit, Resource::None).is_ok();
     super::html(&AuditsPage { c: reader.chrome(), audits, programme, year, can_plan })
 }
@@ -69,9 +73,10 @@ async fn plan_page(
 ) -> AppResult<HttpResponse> {
     let state = reader.state.clone();
     let lang = reader.lang.code();
-    let (fields, users) =
-        blocking(move || Ok((crate::service::catalog::fields(&state.services)?, state.services.users.users()?)))
-            .await?;
+    let (fields, users) = blocking(move || {
+        Ok((crate::service::catalog::fields(&state.services)?, crate::service::users::all(&state.services)?))
+    })
+    .await?;
     let auditors: Vec<_> = users.into_iter().filter(|u| u.active && u.roles.contains(&Role::Auditor)).collect();
     let f = AuditForm {
         title: form.title,
@@ -289,7 +294,7 @@ async fn save_checklist(reader: Reader, id: i32, body: &[u8]) -> AppResult<HttpR
     }
     let (state, actor) = (reader.state.clone(), reader.actor.clone());
     blocking(move || {
-        let current = state.services.audits.checklist(id)?;
+        let current = crate::service::quality::audits::checklist_of(&state.services, id)?;
         for (item, result, note) in updates {
             let unchanged = current.iter().any(|c| c.id == item && c.result == result && c.note == note.trim());
             if !unchanged {

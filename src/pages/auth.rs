@@ -5,14 +5,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::i18n::Lang;
-use super::session::{self, LANG_COOKIE, LOGIN_CSRF_COOKIE, Reader, constant_time_eq, local_path};
+use super::session::{self, LANG_COOKIE, LOGIN_CSRF_COOKIE, Reader, local_path};
 use super::views::{Chrome, LoginPage};
 use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
-use crate::http::blocking;
-use crate::http::extract::TOKEN_COOKIE;
 use crate::service::auth;
+use crate::web_common::TOKEN_COOKIE;
+use crate::web_common::blocking;
+use crate::web_common::constant_time_eq;
 use crate::web_common::{client_address, is_https};
 
 #[derive(Deserialize)]

@@ -7,9 +7,9 @@ use super::views::{HomePage, ProcedureListPage};
 use crate::domain::ErrorCode;
 use crate::domain::{FieldCode, ProcedureKind, ProcedureStatus};
 use crate::error::{AppError, AppResult};
-use crate::http::blocking;
 use crate::service::catalog;
 use crate::service::ports::ProcedureFilter;
+use crate::web_common::blocking;
 
 fn effective(field: Option<String>, kind: Option<ProcedureKind>, text: Option<String>) -> ProcedureFilter {
     ProcedureFilter { field, kind, status: Some(ProcedureStatus::Effective), text, limit: 500, ..Default::default() }

@@ -12,13 +12,13 @@ use crate::domain::ErrorCode;
 use crate::domain::change_request::{ChangeKind, ChangeStatus, Decision, Signed, reviews_complete};
 use crate::domain::{Action, Resource, Role, authorize};
 use crate::error::{AppError, AppResult};
-use crate::http::blocking;
 use crate::markdown::{parse_document, render_html};
 use crate::service::change_control::{create, edit, problems, publish, view, workflow};
 use crate::service::ports::{ChangeFilter, ProcedureFilter, SignoffKind};
+use crate::web_common::blocking;
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    crate::http::positive_id(raw, ErrorCode::ChangeRequestNotFound, "Không có yêu cầu thay đổi này.")
+    crate::web_common::positive_id(raw, ErrorCode::ChangeRequestNotFound, "Không có yêu cầu thay đổi này.")
 }
 
 #[derive(Deserialize)]
@@ -51,7 +51,7 @@ async fn new_page(
     let state = reader.state.clone();
     let filter =
         ProcedureFilter { status: Some(crate::domain::ProcedureStatus::Effective), limit: 500, ..Default::default() };
-    let procedures = blocking(move || Ok(state.services.index.procedures(&filter)?.0)).await?;
+    let procedures = blocking(move || Ok(crate::service::catalog::procedures(&state.services, &filter)?.0)).await?;
     Ok(ChangeNewPage {
         c: reader.chrome(),
         procedures,
@@ -123,7 +123,7 @@ async fn detail_page(
     let (state, actor) = (reader.state.clone(), reader.actor.clone());
     let (v, users) = blocking(move || {
         let v = view::view(&state.services, &actor, id)?;
-        Ok((v, state.services.users.users()?))
+        Ok((v, crate::service::users::all(&state.services)?))
     })
     .await?;
     let me = &reader.actor;

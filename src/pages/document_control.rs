@@ -13,8 +13,8 @@ use crate::domain::ErrorCode;
 use crate::domain::legal_basis::{LegalBasis, LegalStatus};
 use crate::domain::{Action, Resource, authorize};
 use crate::error::{AppError, AppResult};
-use crate::http::blocking;
 use crate::service::{acknowledgements, catalog, legal, periodic_review};
+use crate::web_common::blocking;
 
 #[derive(Deserialize)]
 struct AckForm {
@@ -70,9 +70,10 @@ pub async fn diff(reader: Reader, code: web::Path<String>, query: web::Query<Dif
 
 pub async fn review_due(reader: Reader) -> AppResult<HttpResponse> {
     let state = reader.state.clone();
-    let (due, flagged) =
-        blocking(move || Ok((periodic_review::due(&state.services)?, state.services.index.citing_superseded()?)))
-            .await?;
+    let (due, flagged) = blocking(move || {
+        Ok((periodic_review::due(&state.services)?, crate::service::catalog::citing_superseded(&state.services)?))
+    })
+    .await?;
     super::html(&ReviewDuePage { c: reader.chrome(), due, flagged })
 }
 

@@ -6,9 +6,9 @@ use super::session::Reader;
 use super::views::MasterListPage;
 use crate::domain::ProcedureStatus;
 use crate::error::{AppError, AppResult};
-use crate::http::blocking;
 use crate::service::catalog;
 use crate::service::ports::{ProcedureFilter, ProcedureRecord};
+use crate::web_common::blocking;
 
 fn status_key(status: ProcedureStatus) -> &'static str {
     match status {

@@ -9,9 +9,9 @@ use crate::domain::ErrorCode;
 use crate::domain::procedure::RevisionStanding;
 use crate::domain::{Action, Resource, authorize};
 use crate::error::AppResult;
-use crate::http::blocking;
 use crate::service::ports::RevisionRecord;
 use crate::service::reading::{self, Reading};
+use crate::web_common::blocking;
 
 /// The page's data: from memory when nothing changed since it was read, so that the common
 /// case does not wait for the blocking pool.
@@ -30,7 +30,7 @@ fn signoffs(r: &RevisionRecord) -> [Option<String>; 3] {
 }
 
 fn parse_revision(raw: &str) -> AppResult<i32> {
-    crate::http::positive_id(raw, ErrorCode::RevisionNotFound, "Lần ban hành không hợp lệ.")
+    crate::web_common::positive_id(raw, ErrorCode::RevisionNotFound, "Lần ban hành không hợp lệ.")
 }
 
 async fn page(reader: Reader, code: String, revision: Option<i32>) -> AppResult<HttpResponse> {

@@ -13,12 +13,13 @@ use crate::domain::ErrorCode;
 use crate::domain::nonconformity::{CaStatus, NcSource, NcStatus, Severity};
 use crate::domain::{Action, Resource, authorize};
 use crate::error::{AppError, AppResult};
-use crate::http::blocking;
 use crate::service::ports::{CaFilter, CaRecord, NcFilter};
+use crate::service::quality::nonconformities::NcDetail;
 use crate::service::quality::{actions, nonconformities};
+use crate::web_common::blocking;
 
 fn id_of(raw: &str) -> AppResult<i32> {
-    crate::http::positive_id(raw, ErrorCode::NotFound, "Không tìm thấy.")
+    crate::web_common::positive_id(raw, ErrorCode::NotFound, "Không tìm thấy.")
 }
 
 fn overdue(a: &CaRecord, today: NaiveDate) -> bool {
@@ -124,43 +125,15 @@ pub async fn open(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
     }
 }
 
-/// Everything the nonconformity page and the printed request show.
-struct Loaded {
-    nc: crate::service::ports::NcRecord,
-    actions: Vec<CaRecord>,
-    similar: Vec<crate::service::ports::NcRecord>,
-    fixed_by: Vec<(String, i32)>,
-    finding_audit: Option<i32>,
-}
-
-async fn load(reader: &Reader, id: i32) -> AppResult<Loaded> {
+async fn load(reader: &Reader, id: i32) -> AppResult<NcDetail> {
     let state = reader.state.clone();
-    blocking(move || {
-        let s = &state.services;
-        let nc = nonconformities::load(s, id)?;
-        let actions = nonconformities::actions_of(s, &nc)?;
-        let similar = nonconformities::similar(s, &nc)?;
-        let mut fixed_by = Vec::new();
-        for cr in actions.iter().filter_map(|a| a.change_request_id) {
-            if let Some(cr) = s.changes.change_request(cr)?
-                && let Some(rev) = cr.published_revision
-            {
-                fixed_by.push((cr.code, rev));
-            }
-        }
-        let finding_audit = match nc.finding_id {
-            Some(f) => s.audits.finding(f)?.map(|f| f.audit_id),
-            None => None,
-        };
-        Ok(Loaded { nc, actions, similar, fixed_by, finding_audit })
-    })
-    .await
+    blocking(move || nonconformities::detail(&state.services, id)).await
 }
 
 async fn nc_page(reader: &Reader, id: i32, status: StatusCode, error: Option<String>) -> AppResult<HttpResponse> {
-    let Loaded { nc, actions, similar, fixed_by, finding_audit } = load(reader, id).await?;
+    let NcDetail { nc, actions, similar, fixed_by, finding_audit } = load(reader, id).await?;
     let state = reader.state.clone();
-    let users = blocking(move || Ok(state.services.users.users()?)).await?;
+    let users = blocking(move || crate::service::users::all(&state.services)).await?;
     let me = &reader.actor;
     let can_manage = authorize(me, Action::ManageNonconformities, Resource::None).is_ok();
     let today = Utc::now().date_naive();
@@ -196,7 +169,7 @@ pub async fn detail(reader: Reader, id: web::Path<String>) -> AppResult<HttpResp
 }
 
 pub async fn print(reader: Reader, id: web::Path<String>) -> AppResult<HttpResponse> {
-    let Loaded { nc, actions, fixed_by, .. } = load(&reader, id_of(&id)?).await?;
+    let NcDetail { nc, actions, fixed_by, .. } = load(&reader, id_of(&id)?).await?;
     let today = Utc::now().date_naive();
     let actions = actions.into_iter().map(|a| (a.clone(), overdue(&a, today))).collect();
     let printed_on = reader.tr().date(today);

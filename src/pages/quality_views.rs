@@ -99,7 +99,7 @@ pub struct NcPage<'a> {
     pub actions: Vec<(crate::service::ports::CaRecord, bool, bool, bool)>,
     pub similar: Vec<crate::service::ports::NcRecord>,
     /// (code, revision) published by the actions' change requests
-    pub fixed_by: Vec<(String, i32)>,
+    pub fixed_by: Vec<crate::service::quality::nonconformities::Fix>,
     pub finding_audit: Option<i32>,
     /// The five "why" inputs: (number, text)
     pub whys: Vec<(usize, String)>,
@@ -115,7 +115,7 @@ pub struct NcPrintPage<'a> {
     pub c: Chrome<'a>,
     pub n: crate::service::ports::NcRecord,
     pub actions: Vec<(crate::service::ports::CaRecord, bool)>,
-    pub fixed_by: Vec<(String, i32)>,
+    pub fixed_by: Vec<crate::service::quality::nonconformities::Fix>,
     pub printed_on: String,
 }
 

@@ -7,9 +7,9 @@ use serde::Deserialize;
 use super::session::Reader;
 use super::views::SearchPage;
 use crate::error::AppResult;
-use crate::http::blocking;
 use crate::service::ports::SearchQuery;
 use crate::service::search;
+use crate::web_common::blocking;
 
 #[derive(Deserialize)]
 pub struct Query {

@@ -7,14 +7,13 @@ use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use sha2::{Digest, Sha256};
 
 use super::i18n::{Lang, Tr};
 use crate::app::AppState;
 use crate::domain::Actor;
 use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
-use crate::http::extract::{CurrentUser, TOKEN_COOKIE};
+use crate::web_common::{CurrentUser, TOKEN_COOKIE, constant_time_eq, csrf_for_session};
 
 pub const LANG_COOKIE: &str = "qms_lang";
 pub const LOGIN_CSRF_COOKIE: &str = "qms_login_csrf";
@@ -22,12 +21,6 @@ pub const LOGIN_CSRF_COOKIE: &str = "qms_login_csrf";
 /// The reader's language: the `qms_lang` cookie, Vietnamese by default.
 pub fn lang_of(req: &HttpRequest) -> Lang {
     req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())).unwrap_or(Lang::Vi)
-}
-
-/// The CSRF token of a signed-in session.
-pub fn csrf_for_session(token: &str) -> String {
-    let digest = Sha256::digest(format!("qms-csrf:{token}").as_bytes());
-    hex::encode(&digest[..16])
 }
 
 /// A signed-in reader of a page: who, in which language, and the CSRF token for their forms.
@@ -54,10 +47,6 @@ impl Reader {
     }
 }
 
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 impl FromRequest for Reader {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
@@ -66,7 +55,7 @@ impl FromRequest for Reader {
         let user = CurrentUser::from_request(req, payload);
         let lang = lang_of(req);
         // The same token the extractor authenticates, so the CSRF token derives from it.
-        let token = crate::http::extract::token_of(req).unwrap_or_default();
+        let token = crate::web_common::token_of(req).unwrap_or_default();
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let path = req.uri().path_and_query().map_or("/".into(), |p| p.to_string());
         Box::pin(async move {

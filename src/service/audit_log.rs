@@ -115,3 +115,21 @@ pub fn verify(services: &Services) -> AppResult<Verification> {
     });
     Ok(Verification { checked, anchors: matched, broken })
 }
+
+/// A filter of the event log by entity (`type` or `type:id`, e.g. `user:admin`,
+/// `procedure:QT-HTI-01`; empty means any) and actor (empty means any).
+pub fn filter_by(entity: Option<String>, actor: Option<String>, limit: i64, offset: i64) -> EventFilter {
+    let (mut entity_type, mut entity_id) = (None, None);
+    if let Some(entity) = entity.filter(|e| !e.is_empty()) {
+        match entity.split_once(':') {
+            Some((t, id)) => (entity_type, entity_id) = (Some(t.to_owned()), Some(id.to_owned())),
+            None => entity_type = Some(entity),
+        }
+    }
+    EventFilter { entity_type, entity_id, actor: actor.filter(|a| !a.is_empty()), limit, offset }
+}
+
+/// The event log, newest first, filtered; with the total the filter matches.
+pub fn events(services: &Services, filter: &EventFilter) -> AppResult<(Vec<crate::domain::event::Event>, i64)> {
+    Ok(services.events.events(filter)?)
+}

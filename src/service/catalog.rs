@@ -135,3 +135,8 @@ pub fn diff(
         &format!("{} lần ban hành {to}", new.procedure.code),
     ))
 }
+
+/// Every (procedure, legal basis) pair where a current revision cites a superseded text.
+pub fn citing_superseded(services: &Services) -> AppResult<Vec<(String, String)>> {
+    Ok(services.index.citing_superseded()?)
+}

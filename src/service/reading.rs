@@ -88,20 +88,31 @@ pub fn cached(s: &Services, code: &str, revision: Option<RevisionNumber>, userna
     (at == writes && acknowledged_at == writes).then_some(Reading { procedure, acknowledged })
 }
 
+/// A procedure's shared data (what every reader gets) from memory alone, or `None` when it must be
+/// read: the API's answer for the current revision comes from the same entries as the page.
+pub fn cached_procedure(s: &Services, code: &str, revision: Option<RevisionNumber>) -> Option<Arc<ProcedureReading>> {
+    let (at, procedure) = s.reading.procedures.get(&(code.to_owned(), revision))?;
+    (at == s.index.writes()).then_some(procedure)
+}
+
+/// A procedure's shared data, from memory where still current, otherwise read and remembered.
+pub fn load_procedure(s: &Services, code: &str, revision: Option<RevisionNumber>) -> AppResult<Arc<ProcedureReading>> {
+    let writes = s.index.writes();
+    let page_key = (code.to_owned(), revision);
+    if let Some((_, procedure)) = s.reading.procedures.get(&page_key).filter(|(at, _)| *at == writes) {
+        return Ok(procedure);
+    }
+    let procedure = Arc::new(read_procedure(s, code, revision)?);
+    s.reading.procedures.insert(page_key, (writes, procedure.clone()));
+    Ok(procedure)
+}
+
 /// The page's data, from memory where still current, otherwise read and remembered.
 pub fn load(s: &Services, code: &str, revision: Option<RevisionNumber>, username: &str) -> AppResult<Reading> {
     // Taken before reading: a write that lands meanwhile leaves what is read here already stale.
     let writes = s.index.writes();
     let cache = &s.reading;
-    let page_key = (code.to_owned(), revision);
-    let procedure = match cache.procedures.get(&page_key).filter(|(at, _)| *at == writes) {
-        Some((_, procedure)) => procedure,
-        None => {
-            let procedure = Arc::new(read_procedure(s, code, revision)?);
-            cache.procedures.insert(page_key, (writes, procedure.clone()));
-            procedure
-        }
-    };
+    let procedure = load_procedure(s, code, revision)?;
     let (code, number) = (&procedure.view.procedure.code, procedure.view.revision.revision);
     let key = (username.to_owned(), code.clone(), number);
     let acknowledged = match cache.acknowledged.get(&key).filter(|(at, _)| *at == writes) {

@@ -189,3 +189,13 @@ pub fn set_password(services: &Services, by: Operator<'_>, username: &str, passw
     services.sessions.forget_all();
     Ok(())
 }
+
+/// Every account, for the admin pages and the reviewer and approver pickers.
+pub fn all(services: &Services) -> AppResult<Vec<UserRecord>> {
+    Ok(services.users.users()?)
+}
+
+/// One account by username, if it exists.
+pub fn get(services: &Services, username: &str) -> AppResult<Option<UserRecord>> {
+    Ok(services.users.user(username)?)
+}

@@ -14,7 +14,7 @@ fn admin_url() -> Option<String> {
             panic!("QMS_TEST_POSTGRES_URL is not set: CI must run the PostgreSQL tests (.ci/run starts the server)")
         }
         Err(_) => {
-            eprintln!("PostgreSQL tests not run: set QMS_TEST_POSTGRES_URL=postgres://user:pass@host/db");
+            say_skipped("PostgreSQL test", "set QMS_TEST_POSTGRES_URL=postgres://user:pass@host/db to run it");
             None
         }
     }

@@ -327,3 +327,13 @@ pub fn report_of(services: &Services, actor: &Actor, id: i32) -> AppResult<Repor
     let checklist = services.audits.checklist(id)?;
     Ok(Report { audit, findings, counts, checklist })
 }
+
+/// The audits of a year (all when `None`).
+pub fn list(services: &Services, year: Option<i32>) -> AppResult<Vec<AuditRecord>> {
+    Ok(services.audits.audits(year)?)
+}
+
+/// An audit's checklist, in procedure and position order.
+pub fn checklist_of(services: &Services, audit_id: i32) -> AppResult<Vec<ChecklistItem>> {
+    Ok(services.audits.checklist(audit_id)?)
+}

@@ -156,6 +156,48 @@ pub fn actions_of(services: &Services, nc: &NcRecord) -> AppResult<Vec<CaRecord>
     Ok(services.nonconformities.cas(&filter)?.0)
 }
 
+/// A procedure revision published by the change request of one of a nonconformity's actions.
+#[derive(Debug, Clone)]
+pub struct Fix {
+    pub code: String,
+    pub revision: i32,
+    pub change_request_id: i32,
+    pub commit: Option<String>,
+}
+
+/// Everything a nonconformity's detail shows (the API's answer and the page read this one query).
+#[derive(Debug, Clone)]
+pub struct NcDetail {
+    pub nc: NcRecord,
+    pub actions: Vec<CaRecord>,
+    /// Other nonconformities on the same procedures or fields (see `similar`).
+    pub similar: Vec<NcRecord>,
+    /// The revisions that fixed it, through its actions' change requests.
+    pub fixed_by: Vec<Fix>,
+    /// The audit of the finding that opened it, if one did.
+    pub finding_audit: Option<i32>,
+}
+
+/// A nonconformity with its actions, similar ones, the revisions that fixed it and its audit.
+pub fn detail(services: &Services, id: i32) -> AppResult<NcDetail> {
+    let nc = load(services, id)?;
+    let actions = actions_of(services, &nc)?;
+    let similar = similar(services, &nc)?;
+    let mut fixed_by = Vec::new();
+    for cr_id in actions.iter().filter_map(|a| a.change_request_id) {
+        if let Some(cr) = services.changes.change_request(cr_id)?
+            && let Some(revision) = cr.published_revision
+        {
+            fixed_by.push(Fix { code: cr.code, revision, change_request_id: cr.id, commit: cr.published_commit });
+        }
+    }
+    let finding_audit = match nc.finding_id {
+        Some(f) => services.audits.finding(f)?.map(|f| f.audit_id),
+        None => None,
+    };
+    Ok(NcDetail { nc, actions, similar, fixed_by, finding_audit })
+}
+
 /// Saves a nonconformity that was `expected` when loaded; 409 if another writer moved it since
 /// (a root cause saved after a concurrent close must not reopen it).
 fn save(services: &Services, nc: &NcRecord, expected: NcStatus, event: &NewEvent) -> AppResult<()> {

@@ -41,7 +41,7 @@ pub fn browser_programs() -> Option<(PathBuf, PathBuf)> {
             panic!("chromium and chromedriver are missing: CI must run the browser tests (.ci/run installs them)")
         }
         _ => {
-            eprintln!("browser tests skipped: install Debian's chromium and chromium-driver to run them");
+            common::say_skipped("browser journey", "install Debian's chromium and chromium-driver to run it");
             None
         }
     }

@@ -212,6 +212,13 @@ where
     }
 }
 
+/// Says that a test did not run, past the test harness's capture of `eprintln!` (which shows
+/// output only for failing tests): a skipped test must be seen in the run's output.
+pub fn say_skipped(what: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {what}: {why}");
+}
+
 /// Today's date in UTC, as the service dates things (tests date relative to it, never to a fixed day).
 pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()

@@ -43,8 +43,8 @@ impl FromRequest for CurrentUser {
         let unsafe_method = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
         let csrf_missing = unsafe_method && req.path().starts_with("/api/") && from_cookie(req) && {
             let sent = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
-            let expected = crate::pages::session::csrf_for_session(token.as_deref().unwrap_or_default());
-            !crate::pages::session::constant_time_eq(sent.as_bytes(), expected.as_bytes())
+            let expected = super::csrf_for_session(token.as_deref().unwrap_or_default());
+            !super::constant_time_eq(sent.as_bytes(), expected.as_bytes())
         };
         Box::pin(async move {
             let token = token
