@@ -120,6 +120,7 @@ pub fn open(settings: &Settings) -> AppResult<Services> {
         tokens,
         address_throttle: Default::default(),
         sessions: Default::default(),
+        publishing: Default::default(),
     })
 }
 

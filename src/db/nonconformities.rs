@@ -1,5 +1,7 @@
 //! `Nonconformities` on the database.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -48,34 +50,49 @@ macro_rules! nc_select {
     }};
 }
 
-fn nc_from(c: &mut DbConn, r: NcRow) -> QueryResult<NcRecord> {
-    let procedures = nonconformity_procedures::table
-        .filter(nonconformity_procedures::nonconformity_id.eq(r.0))
-        .select(nonconformity_procedures::procedure_code)
-        .order(nonconformity_procedures::procedure_code)
+/// Records of nonconformity rows, with their procedures and actions read in two queries for all
+/// of them (not two per row).
+fn ncs_from(c: &mut DbConn, rows: Vec<NcRow>) -> QueryResult<Vec<NcRecord>> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
+    let mut procedures: HashMap<i32, Vec<String>> = HashMap::new();
+    let pairs: Vec<(i32, String)> = nonconformity_procedures::table
+        .filter(nonconformity_procedures::nonconformity_id.eq_any(&ids))
+        .select((nonconformity_procedures::nonconformity_id, nonconformity_procedures::procedure_code))
+        .order((nonconformity_procedures::nonconformity_id, nonconformity_procedures::procedure_code))
         .load(c)?;
-    let actions = nonconformity_actions::table
-        .filter(nonconformity_actions::nonconformity_id.eq(r.0))
-        .select(nonconformity_actions::corrective_action_id)
-        .order(nonconformity_actions::corrective_action_id)
+    for (nc, code) in pairs {
+        procedures.entry(nc).or_default().push(code);
+    }
+    let mut actions: HashMap<i32, Vec<i32>> = HashMap::new();
+    let links: Vec<(i32, i32)> = nonconformity_actions::table
+        .filter(nonconformity_actions::nonconformity_id.eq_any(&ids))
+        .select((nonconformity_actions::nonconformity_id, nonconformity_actions::corrective_action_id))
+        .order((nonconformity_actions::nonconformity_id, nonconformity_actions::corrective_action_id))
         .load(c)?;
-    Ok(NcRecord {
-        id: r.0,
-        source: stored(&r.1, NcSource::parse, "nonconformity source")?,
-        finding_id: r.2,
-        description: r.3,
-        severity: stored(&r.4, Severity::parse, "severity")?,
-        correction: r.5,
-        status: stored(&r.6, NcStatus::parse, "nonconformity status")?,
-        why: serde_json::from_str(&r.7).unwrap_or_default(),
-        root_cause: r.8,
-        similar_checked: r.9,
-        procedures,
-        actions,
-        created_by: r.10,
-        created_at: r.11,
-        closed_at: r.12,
-    })
+    for (nc, ca) in links {
+        actions.entry(nc).or_default().push(ca);
+    }
+    rows.into_iter()
+        .map(|r| {
+            Ok(NcRecord {
+                id: r.0,
+                source: stored(&r.1, NcSource::parse, "nonconformity source")?,
+                finding_id: r.2,
+                description: r.3,
+                severity: stored(&r.4, Severity::parse, "severity")?,
+                correction: r.5,
+                status: stored(&r.6, NcStatus::parse, "nonconformity status")?,
+                why: serde_json::from_str(&r.7).map_err(|e| diesel::result::Error::DeserializationError(e.into()))?,
+                root_cause: r.8,
+                similar_checked: r.9,
+                procedures: procedures.remove(&r.0).unwrap_or_default(),
+                actions: actions.remove(&r.0).unwrap_or_default(),
+                created_by: r.10,
+                created_at: r.11,
+                closed_at: r.12,
+            })
+        })
+        .collect()
 }
 
 /// Inserts a nonconformity and its procedures inside the caller's transaction; its id.
@@ -127,30 +144,40 @@ type CaRow = (
     Option<NaiveDateTime>,
 );
 
-fn ca_from(c: &mut DbConn, r: CaRow) -> QueryResult<CaRecord> {
-    let ncs = nonconformity_actions::table
-        .filter(nonconformity_actions::corrective_action_id.eq(r.0))
-        .select(nonconformity_actions::nonconformity_id)
-        .order(nonconformity_actions::nonconformity_id)
+/// Records of corrective-action rows, with their nonconformities read in one query for all of them.
+fn cas_from(c: &mut DbConn, rows: Vec<CaRow>) -> QueryResult<Vec<CaRecord>> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
+    let mut ncs: HashMap<i32, Vec<i32>> = HashMap::new();
+    let links: Vec<(i32, i32)> = nonconformity_actions::table
+        .filter(nonconformity_actions::corrective_action_id.eq_any(&ids))
+        .select((nonconformity_actions::corrective_action_id, nonconformity_actions::nonconformity_id))
+        .order((nonconformity_actions::corrective_action_id, nonconformity_actions::nonconformity_id))
         .load(c)?;
-    Ok(CaRecord {
-        id: r.0,
-        action: r.1,
-        owner: r.2,
-        due_date: r.3,
-        verify_after: r.4,
-        requires_change_of: r.5,
-        change_request_id: r.6,
-        status: stored(&r.7, CaStatus::parse, "corrective action status")?,
-        evidence: r.8,
-        verification_comment: r.9,
-        verified_by: r.10,
-        verified_at: r.11,
-        created_by: r.12,
-        created_at: r.13,
-        completed_at: r.14,
-        nonconformities: ncs,
-    })
+    for (ca, nc) in links {
+        ncs.entry(ca).or_default().push(nc);
+    }
+    rows.into_iter()
+        .map(|r| {
+            Ok(CaRecord {
+                id: r.0,
+                action: r.1,
+                owner: r.2,
+                due_date: r.3,
+                verify_after: r.4,
+                requires_change_of: r.5,
+                change_request_id: r.6,
+                status: stored(&r.7, CaStatus::parse, "corrective action status")?,
+                evidence: r.8,
+                verification_comment: r.9,
+                verified_by: r.10,
+                verified_at: r.11,
+                created_by: r.12,
+                created_at: r.13,
+                completed_at: r.14,
+                nonconformities: ncs.remove(&r.0).unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
 macro_rules! ca_select {
@@ -241,7 +268,7 @@ impl Nonconformities for Db {
     fn nc(&self, id: i32) -> PortResult<Option<NcRecord>> {
         self.read(|c| {
             let row: Option<NcRow> = nonconformities::table.find(id).select(nc_select!()).get_result(c).optional()?;
-            row.map(|r| nc_from(c, r)).transpose()
+            Ok(ncs_from(c, row.into_iter().collect())?.pop())
         })
     }
 
@@ -254,7 +281,7 @@ impl Nonconformities for Db {
                 .offset(filter.offset)
                 .select(nc_select!())
                 .load(c)?;
-            let items = rows.into_iter().map(|r| nc_from(c, r)).collect::<QueryResult<_>>()?;
+            let items = ncs_from(c, rows)?;
             Ok((items, total))
         })
     }
@@ -325,7 +352,7 @@ impl Nonconformities for Db {
         self.read(|c| {
             let row: Option<CaRow> =
                 corrective_actions::table.find(id).select(ca_select!()).get_result(c).optional()?;
-            row.map(|r| ca_from(c, r)).transpose()
+            Ok(cas_from(c, row.into_iter().collect())?.pop())
         })
     }
 
@@ -338,7 +365,7 @@ impl Nonconformities for Db {
                 .offset(filter.offset)
                 .select(ca_select!())
                 .load(c)?;
-            let items = rows.into_iter().map(|r| ca_from(c, r)).collect::<QueryResult<_>>()?;
+            let items = cas_from(c, rows)?;
             Ok((items, total))
         })
     }

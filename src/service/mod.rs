@@ -5,6 +5,7 @@ pub mod acknowledgements;
 pub mod address_throttle;
 pub mod audit_log;
 pub mod auth;
+pub mod caches;
 pub mod catalog;
 pub mod change_control;
 pub mod dashboard;
@@ -39,7 +40,8 @@ pub struct ReferenceSnapshot {
     pub counts: Arc<std::sync::OnceLock<Vec<ports::FieldCount>>>,
 }
 
-/// The adapters and caches every use case works with, shared by all workers.
+/// The adapters and caches every use case works with, shared by all workers (the caches and
+/// their rules: `caches`).
 #[derive(Clone)]
 pub struct Services {
     pub index: Arc<dyn Index>,
@@ -57,4 +59,6 @@ pub struct Services {
     pub address_throttle: Arc<address_throttle::AddressThrottle>,
     pub sessions: sessions::SessionCache,
     pub reading: reading::ReadingCache,
+    /// Publishes of this process, one at a time (see `caches::PublishLock`).
+    pub publishing: Arc<caches::PublishLock>,
 }

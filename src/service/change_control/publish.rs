@@ -3,8 +3,6 @@
 //! transaction. If the process dies between the two, the reconcile step at start-up replays the
 //! commit, so git and the database always end up agreeing.
 
-use std::sync::Mutex;
-
 use chrono::NaiveDate;
 
 use super::{code_of, draft_markdown, load, refused, require_text, signature, validate};
@@ -18,9 +16,6 @@ use crate::service::ports::{ChangeRequestRecord, CommitRequest, PortError, Signo
 use crate::service::reconcile::index_new_commit;
 use crate::service::trailers as t;
 use crate::service::{Services, catalog};
-
-/// Publishes are serialised within the process; across processes the git compare-and-swap holds.
-static PUBLISHING: Mutex<()> = Mutex::new(());
 
 /// What the secretary gives when publishing.
 #[derive(Debug, Clone)]
@@ -42,7 +37,7 @@ pub fn publish(services: &Services, actor: &Actor, id: i32, input: PublishInput)
         ErrorCode::MissingSummary,
         "Cần tóm tắt nội dung sửa đổi (dòng trong bảng theo dõi sửa đổi).",
     )?;
-    let _one_at_a_time = PUBLISHING.lock().unwrap_or_else(|p| p.into_inner());
+    let _one_at_a_time = services.publishing.hold();
     let cr = load(services, id)?;
     next(cr.status, Step::Publish).map_err(|r| {
         if cr.status.is_closed() {
