@@ -45,6 +45,7 @@ pub enum ErrorCode {
     InvalidDocument,
     InvalidEffectiveDate,
     InvalidKey,
+    InvalidLegalType,
     InvalidOutcome,
     InvalidPath,
     InvalidQuery,
@@ -115,7 +116,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the translation test and the OpenAPI document.
-    pub const ALL: [ErrorCode; 102] = [
+    pub const ALL: [ErrorCode; 103] = [
         Self::AccountDisabled,
         Self::AccountLocked,
         Self::ActionsNotVerified,
@@ -152,6 +153,7 @@ impl ErrorCode {
         Self::InvalidDocument,
         Self::InvalidEffectiveDate,
         Self::InvalidKey,
+        Self::InvalidLegalType,
         Self::InvalidOutcome,
         Self::InvalidPath,
         Self::InvalidQuery,
@@ -259,6 +261,7 @@ impl ErrorCode {
             Self::InvalidDocument => "invalid_document",
             Self::InvalidEffectiveDate => "invalid_effective_date",
             Self::InvalidKey => "invalid_key",
+            Self::InvalidLegalType => "invalid_legal_type",
             Self::InvalidOutcome => "invalid_outcome",
             Self::InvalidPath => "invalid_path",
             Self::InvalidQuery => "invalid_query",

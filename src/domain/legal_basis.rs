@@ -47,7 +47,7 @@ pub struct LegalBasis {
     pub status: LegalStatus,
     /// The texts that replaced this one (a text can be split between several successors). Read
     /// from `null`, one key, or a list, so files written before lists were allowed still read.
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default, deserialize_with = "one_or_many", serialize_with = "as_one_or_many")]
     pub superseded_by: Vec<String>,
     /// The texts that amended this one while it stays in force (được sửa đổi, bổ sung bởi).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -55,6 +55,15 @@ pub struct LegalBasis {
     /// What is known about the entry and what must still be verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// `null`, one key, or a list: one key is written as before lists were allowed.
+fn as_one_or_many<S: serde::Serializer>(keys: &[String], s: S) -> Result<S::Ok, S::Error> {
+    match keys {
+        [] => s.serialize_none(),
+        [one] => s.serialize_str(one),
+        many => serde::Serialize::serialize(many, s),
+    }
 }
 
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -89,11 +98,39 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
 
 /// What is wrong with the register as a whole, per entry key: successors and amenders must be
 /// other entries of the register, and a superseded text must name what replaced it.
+/// The kinds of text the register holds (`type:`): luật, pháp lệnh, nghị định, nghị quyết (of a
+/// People's Council, e.g. the province's fees), nghị quyết liên tịch, thông tư, thông tư liên
+/// tịch, quyết định, tiêu chuẩn.
+pub const DOCUMENT_TYPES: [&str; 9] = [
+    "luat",
+    "phap_lenh",
+    "nghi_dinh",
+    "nghi_quyet",
+    "nghi_quyet_lien_tich",
+    "thong_tu",
+    "thong_tu_lien_tich",
+    "quyet_dinh",
+    "tieu_chuan",
+];
+
+/// Whether `kind` is one of `DOCUMENT_TYPES`.
+pub fn known_type(kind: &str) -> bool {
+    DOCUMENT_TYPES.contains(&kind)
+}
+
 pub fn register_problems(list: &[LegalBasis]) -> Vec<(String, String)> {
     let known: std::collections::HashSet<&str> = list.iter().map(|l| l.key.as_str()).collect();
     let mut out = Vec::new();
     for l in list {
         let mut bad = |m: String| out.push((l.key.clone(), m));
+        if !known_type(&l.kind) {
+            bad(format!(
+                "{}: loại văn bản \"{}\" không có trong danh sách ({})",
+                l.key,
+                l.kind,
+                DOCUMENT_TYPES.join(", ")
+            ));
+        }
         for (keys, role) in [(&l.superseded_by, "thay thế"), (&l.amended_by, "sửa đổi")] {
             for k in keys {
                 if *k == l.key {
@@ -127,51 +164,15 @@ const HEADER: &str = "# External documents (laws, decrees, circulars, decisions,
 # Optional: effective_from / effective_to (ngày có / hết hiệu lực), amended_by (keys of the texts
 # that amended it), note (what is known, what must still be verified).
 # A superseded text names the key, or the list of keys, of the texts that replaced it.
-# type: luat | phap_lenh | nghi_dinh | nghi_quyet_lien_tich | thong_tu | thong_tu_lien_tich | quyet_dinh | tieu_chuan
+# type: luat | phap_lenh | nghi_dinh | nghi_quyet | nghi_quyet_lien_tich | thong_tu | thong_tu_lien_tich | quyet_dinh | tieu_chuan
 ";
 
-fn quoted(s: &str) -> String {
-    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    format!("\"{}\"", one_line.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-/// `null`, one key, or `[A, B]`: one key is written as before lists were allowed.
-fn keys(list: &[String]) -> String {
-    match list {
-        [] => "null".into(),
-        [one] => one.clone(),
-        many => format!("[{}]", many.join(", ")),
-    }
-}
-
-/// `legal-bases.yaml` as the system writes it when the list changes: the same layout as the
-/// corpus file, one key per line, every text quoted, optional keys only when set.
-pub fn to_yaml(list: &[LegalBasis]) -> String {
-    let mut out = String::from(HEADER);
-    for l in list {
-        out.push('\n');
-        out.push_str(&format!("- key: {}\n", l.key));
-        out.push_str(&format!("  type: {}\n", l.kind));
-        out.push_str(&format!("  number: {}\n", quoted(&l.number)));
-        out.push_str(&format!("  date: {}\n", l.date.map_or("null".into(), |d| d.to_string())));
-        if let Some(d) = l.effective_from {
-            out.push_str(&format!("  effective_from: {d}\n"));
-        }
-        if let Some(d) = l.effective_to {
-            out.push_str(&format!("  effective_to: {d}\n"));
-        }
-        out.push_str(&format!("  issuer: {}\n", quoted(&l.issuer)));
-        out.push_str(&format!("  title: {}\n", quoted(&l.title)));
-        out.push_str(&format!("  status: {}\n", l.status.as_str()));
-        out.push_str(&format!("  superseded_by: {}\n", keys(&l.superseded_by)));
-        if !l.amended_by.is_empty() {
-            out.push_str(&format!("  amended_by: [{}]\n", l.amended_by.join(", ")));
-        }
-        if let Some(note) = &l.note {
-            out.push_str(&format!("  note: {}\n", quoted(note)));
-        }
-    }
-    out
+/// `legal-bases.yaml` as the system writes it when the list changes: the header, then the entries
+/// as serde-saphyr writes them (optional keys only when set). Fails only if a value cannot be
+/// written as YAML at all.
+pub fn to_yaml(list: &[LegalBasis]) -> Result<String, String> {
+    let entries = serde_saphyr::to_string(&list).map_err(|e| e.to_string())?;
+    Ok(format!("{HEADER}\n{entries}"))
 }
 
 /// Keys are upper-case words of letters and digits joined by `-`, e.g. `ND-123-2015`.
@@ -216,9 +217,13 @@ mod tests {
             note: Some("Cần kiểm tra".into()),
             ..entry("ND-123-2015")
         }];
-        let back: Vec<LegalBasis> = serde_saphyr::from_str(&to_yaml(&list)).unwrap();
-        assert_eq!(back[0].title, "Quy định \"chi tiết\" Luật Hộ tịch");
-        assert_eq!(back[0], LegalBasis { title: back[0].title.clone(), ..list[0].clone() });
+        let back: Vec<LegalBasis> = serde_saphyr::from_str(&to_yaml(&list).unwrap()).unwrap();
+        assert_eq!(back, list, "every value, quotes and line breaks included, reads back as written");
+        for hostile in ["\"", "a: b", "- x", "#c", "{x}", "'", "\n\t"] {
+            let odd = vec![LegalBasis { kind: hostile.into(), issuer: hostile.into(), ..entry("A-1") }];
+            let back: Vec<LegalBasis> = serde_saphyr::from_str(&to_yaml(&odd).unwrap()).unwrap();
+            assert_eq!(back, odd, "{hostile:?}");
+        }
     }
 
     #[test]
@@ -230,7 +235,7 @@ mod tests {
         assert!(serde_saphyr::from_str::<Vec<LegalBasis>>(&none).unwrap()[0].superseded_by.is_empty());
         let many = one.replace("superseded_by: B-2", "superseded_by: [B-2, C-3]");
         assert_eq!(serde_saphyr::from_str::<Vec<LegalBasis>>(&many).unwrap()[0].superseded_by, ["B-2", "C-3"]);
-        assert!(to_yaml(&back).contains("  superseded_by: B-2\n"), "one successor is written as before");
+        assert!(to_yaml(&back).unwrap().contains("superseded_by: B-2\n"), "one successor is written as before");
     }
 
     #[test]

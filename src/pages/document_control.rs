@@ -91,16 +91,7 @@ async fn legal_page(
     let state = reader.state.clone();
     let items = blocking(move || legal::list(&state.services)).await?;
     let secretary = authorize(&reader.actor, Action::ManageDocuments, Resource::None).is_ok();
-    let types = [
-        "luat",
-        "phap_lenh",
-        "nghi_dinh",
-        "nghi_quyet_lien_tich",
-        "thong_tu",
-        "thong_tu_lien_tich",
-        "quyet_dinh",
-        "tieu_chuan",
-    ];
+    let types = &crate::domain::legal_basis::DOCUMENT_TYPES[..];
     super::html_with(status, &LegalBasesPage { c: reader.chrome(), items, secretary, types, error, notice })
 }
 

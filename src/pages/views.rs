@@ -262,7 +262,7 @@ pub struct LegalBasesPage<'a> {
     pub c: Chrome<'a>,
     pub items: Vec<crate::domain::legal_basis::LegalBasis>,
     pub secretary: bool,
-    pub types: [&'static str; 8],
+    pub types: &'static [&'static str],
     pub error: Option<String>,
     pub notice: Option<String>,
 }

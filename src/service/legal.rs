@@ -10,7 +10,7 @@ use super::trailers as t;
 use crate::check::reference::LEGAL_BASES_FILE;
 use crate::domain::ErrorCode;
 use crate::domain::event::NewEvent;
-use crate::domain::legal_basis::{LegalBasis, LegalStatus, to_yaml, valid_key};
+use crate::domain::legal_basis::{DOCUMENT_TYPES, LegalBasis, LegalStatus, known_type, to_yaml, valid_key};
 use crate::domain::{Action, Actor, Resource, authorize};
 use crate::error::{AppError, AppResult};
 
@@ -30,7 +30,7 @@ fn commit(services: &Services, actor: &Actor, list: &[LegalBasis], subject: &str
         t::message(subject, "", &[(t::CHANGE, "reference-data".into()), (t::PUBLISHED_BY, actor.display_name.clone())]);
     let request = CommitRequest::published(
         head.clone(),
-        vec![(LEGAL_BASES_FILE.into(), to_yaml(list))],
+        vec![(LEGAL_BASES_FILE.into(), to_yaml(list).map_err(AppError::internal)?)],
         message,
         signature(actor),
     );
@@ -58,6 +58,12 @@ pub fn add(services: &Services, actor: &Actor, new: LegalBasis) -> AppResult<Leg
         return Err(AppError::unprocessable(
             ErrorCode::MissingField,
             "Cần đủ loại, số hiệu, cơ quan ban hành và trích yếu.",
+        ));
+    }
+    if !known_type(&new.kind) {
+        return Err(AppError::unprocessable(
+            ErrorCode::InvalidLegalType,
+            format!("Loại văn bản phải là một trong: {}.", DOCUMENT_TYPES.join(", ")),
         ));
     }
     let mut list = list(services)?;

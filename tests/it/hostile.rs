@@ -350,3 +350,29 @@ fn segment_file_kinds() -> std::collections::BTreeSet<String> {
         .filter_map(|p| p.extension().map(|e| e.to_string_lossy().into_owned()))
         .collect()
 }
+
+/// Text a secretary types into the legal register is data, never YAML: quotes, colons, dashes and
+/// line breaks are kept as written, and an unknown document type is refused.
+#[actix_web::test]
+async fn the_legal_register_keeps_any_text_as_written() {
+    let world = World::with_cast(&["QT-HTI-01"]).start();
+    let c = Client::new(service(&world.started).await);
+    let odd = "Quy định \"chi tiết\": - # {x} 'y'\nLuật Hộ tịch";
+    let new = json!({"key": "ND-1-2099", "type": "nghi_dinh", "number": "1/2099/NĐ-CP", "issuer": odd, "title": odd});
+    let (status, added) = c.call("thuky", "POST", "/api/v1/legal-bases", Some(new)).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let (status, list) = c.call("thuky", "GET", "/api/v1/legal-bases", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let kept = list["items"].as_array().unwrap().iter().find(|l| l["key"] == "ND-1-2099").unwrap().clone();
+    assert_eq!((kept["title"].as_str(), kept["issuer"].as_str()), (Some(odd), Some(odd)));
+    for kind in ["\"", "luat\nx: y", "nghị định"] {
+        let new = json!({"key": "ND-2-2099", "type": kind, "number": "2", "issuer": "i", "title": "t"});
+        let (status, err) = c.call("thuky", "POST", "/api/v1/legal-bases", Some(new)).await;
+        assert_eq!(
+            (status, err["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_legal_type"))
+        );
+    }
+    let (status, _) = c.call("canbo", "GET", "/api/v1/procedures/QT-HTI-01", None).await;
+    assert_eq!(status, StatusCode::OK, "the register still reads");
+}
