@@ -8,6 +8,7 @@ use super::events::append;
 use super::schema::{acknowledgements, legal_bases, periodic_reviews, procedure_legal_bases, procedures};
 use crate::domain::ProcedureStatus;
 use crate::domain::event::NewEvent;
+use crate::domain::legal_basis::LegalStatus;
 use crate::service::ports::PeriodicReview;
 
 pub fn citing(c: &mut DbConn, key: &str) -> QueryResult<Vec<String>> {
@@ -22,7 +23,7 @@ pub fn citing_superseded(c: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
     procedure_legal_bases::table
         .inner_join(legal_bases::table.on(legal_bases::key.eq(procedure_legal_bases::legal_key)))
         .inner_join(procedures::table.on(procedures::code.eq(procedure_legal_bases::procedure_code)))
-        .filter(legal_bases::status.eq("superseded"))
+        .filter(legal_bases::status.eq(LegalStatus::Superseded.as_str()))
         .filter(procedures::status.eq(ProcedureStatus::Effective.as_str()))
         .select((procedure_legal_bases::procedure_code, procedure_legal_bases::legal_key))
         .order((procedure_legal_bases::procedure_code, procedure_legal_bases::legal_key))

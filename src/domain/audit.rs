@@ -11,7 +11,25 @@ text_enum!(
     FindingType { MajorNc = "major_nc", MinorNc = "minor_nc", Observation = "observation", Ofi = "ofi" }
 );
 
+impl AuditStatus {
+    /// Whether `step` may be taken now (`next_audit` decides; pages ask before offering it).
+    pub fn allows(self, step: AuditStep) -> bool {
+        next_audit(self, step).is_ok()
+    }
+    pub fn can_start(self) -> bool {
+        self.allows(AuditStep::Start)
+    }
+    pub fn can_close(self) -> bool {
+        self.allows(AuditStep::Close)
+    }
+}
+
 impl FindingType {
+    /// Whether the finding is a nonconformity (it opens one in the register).
+    pub fn is_nonconformity(self) -> bool {
+        self.opens_nonconformity().is_some()
+    }
+
     /// The severity of the nonconformity a finding opens, if it opens one.
     pub fn opens_nonconformity(self) -> Option<Severity> {
         match self {

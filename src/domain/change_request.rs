@@ -26,6 +26,10 @@ impl ChangeKind {
     pub fn parse(s: &str) -> Option<Self> {
         [Self::Revise, Self::Create, Self::Retire].into_iter().find(|k| k.as_str() == s)
     }
+    /// Whether the request carries content to edit: a retirement only moves the file.
+    pub fn has_content(self) -> bool {
+        self != Self::Retire
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +59,10 @@ impl ChangeStatus {
     }
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    /// Whether `step` may be taken now (`next` decides; pages ask before offering it).
+    pub fn allows(self, step: Step) -> bool {
+        next(self, step).is_ok()
     }
     /// Published, rejected and withdrawn requests never change again.
     pub fn is_closed(self) -> bool {

@@ -24,6 +24,9 @@ impl LegalStatus {
             _ => None,
         }
     }
+    pub fn is_in_force(self) -> bool {
+        self == Self::InForce
+    }
 }
 
 /// One entry of `legal-bases.yaml`.
@@ -96,8 +99,6 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
     d.deserialize_any(Keys)
 }
 
-/// What is wrong with the register as a whole, per entry key: successors and amenders must be
-/// other entries of the register, and a superseded text must name what replaced it.
 /// The kinds of text the register holds (`type:`): luật, pháp lệnh, nghị định, nghị quyết (of a
 /// People's Council, e.g. the province's fees), nghị quyết liên tịch, thông tư, thông tư liên
 /// tịch, quyết định, tiêu chuẩn.
@@ -118,6 +119,9 @@ pub fn known_type(kind: &str) -> bool {
     DOCUMENT_TYPES.contains(&kind)
 }
 
+/// What is wrong with the register as a whole, per entry key: successors and amenders must be
+/// other entries of the register, and a superseded text must name what replaced it, and
+/// every type is one of `DOCUMENT_TYPES`.
 pub fn register_problems(list: &[LegalBasis]) -> Vec<(String, String)> {
     let known: std::collections::HashSet<&str> = list.iter().map(|l| l.key.as_str()).collect();
     let mut out = Vec::new();

@@ -42,6 +42,13 @@ text_enum!(
     CaStatus { Planned = "planned", InProgress = "in_progress", Done = "done", VerifiedEffective = "verified_effective", NotEffective = "not_effective" }
 );
 
+impl NcStatus {
+    /// A closed nonconformity is a record: nothing more is planned or changed on it.
+    pub fn is_closed(self) -> bool {
+        self == NcStatus::Closed
+    }
+}
+
 impl CaStatus {
     /// The states with work still to do: what counts as overdue past the due date.
     pub const OPEN: [CaStatus; 3] = [CaStatus::Planned, CaStatus::InProgress, CaStatus::NotEffective];
@@ -57,6 +64,10 @@ impl CaStatus {
     /// Whether it may be completed now.
     pub fn can_complete(self) -> bool {
         next_action(self, CaStep::Complete).is_ok()
+    }
+    /// Whether its effectiveness may be verified now.
+    pub fn can_verify(self) -> bool {
+        next_action(self, CaStep::Verify { effective: true }).is_ok()
     }
 }
 

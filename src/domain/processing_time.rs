@@ -80,15 +80,16 @@ impl ProcessingTime {
     /// The budget in working minutes of a working-day procedure. A budget of zero means
     /// "within the day", which is one working day.
     pub fn budget_minutes(&self) -> u32 {
-        let hours = self.days.count * HOURS_PER_DAY + self.hours;
-        if hours == 0 { HOURS_PER_DAY * 60 } else { hours * 60 }
+        // Saturating: a hostile draft's day count must not overflow (it then fails the step check).
+        let hours = self.days.count.saturating_mul(HOURS_PER_DAY).saturating_add(self.hours);
+        if hours == 0 { HOURS_PER_DAY * 60 } else { hours.saturating_mul(60) }
     }
 
     /// What the step table is checked against, on this procedure's basis.
     pub fn step_budget(&self) -> StepBudget {
         match self.days.basis {
             DayBasis::Working => StepBudget::Exactly(self.budget_minutes()),
-            DayBasis::Calendar => StepBudget::AtMost(self.days.count * HOURS_PER_DAY * 60),
+            DayBasis::Calendar => StepBudget::AtMost(self.days.count.saturating_mul(HOURS_PER_DAY * 60)),
         }
     }
 }

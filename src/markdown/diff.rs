@@ -56,10 +56,20 @@ impl DocumentDiff {
     }
 }
 
+/// How long a line diff may search for the smallest set of changes.
+const DIFF_DEADLINE: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Compares two procedure files.
 pub fn diff_documents(old: &str, new: &str, old_label: &str, new_label: &str) -> DocumentDiff {
-    let unified =
-        TextDiff::from_lines(old, new).unified_diff().context_radius(3).header(old_label, new_label).to_string();
+    // A deadline keeps a hostile draft (tens of thousands of changed lines) from holding a
+    // worker for seconds on every view: past it, the diff is coarser but still correct.
+    let unified = TextDiff::configure()
+        .timeout(DIFF_DEADLINE)
+        .diff_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_label, new_label)
+        .to_string();
     DocumentDiff { unified, front_matter: front_matter_changes(old, new), sections: section_changes(old, new) }
 }
 

@@ -9,7 +9,7 @@ use super::forms::{form_error_status, parse_form, see_other};
 use super::session::Reader;
 use super::views::{ChangeActions, ChangeEditPage, ChangeListPage, ChangeNewPage, ChangePage};
 use crate::domain::ErrorCode;
-use crate::domain::change_request::{ChangeKind, ChangeStatus, Decision, Signed, reviews_complete};
+use crate::domain::change_request::{ChangeKind, ChangeStatus, Decision, Signed, Step, reviews_complete};
 use crate::domain::{Action, Resource, Role, authorize};
 use crate::error::{AppError, AppResult};
 use crate::markdown::{parse_document, render_html};
@@ -127,7 +127,6 @@ async fn detail_page(
     })
     .await?;
     let me = &reader.actor;
-    let secretary = authorize(me, Action::ManageDocuments, Resource::None).is_ok();
     let involved = Resource::ChangeRequest {
         author: &v.cr.author,
         reviewers: &v.cr.reviewers,
@@ -141,13 +140,15 @@ async fn detail_page(
         .map(|s| Signed { by: &s.username, content_hash: &s.content_hash, approves: s.decision.agrees() })
         .collect();
     let complete = reviews_complete(&v.cr.reviewers, &reviews, &v.cr.content_hash);
+    // What the page offers is what the lifecycle (`next`) and the permission function allow.
+    let allowed = |action, step| status.allows(step) && authorize(me, action, involved).is_ok();
     let can = ChangeActions {
-        edit: secretary && !status.is_closed() && v.cr.kind != ChangeKind::Retire,
-        submit: secretary && status == ChangeStatus::Draft,
-        review: status == ChangeStatus::InReview && authorize(me, Action::ReviewChange, involved).is_ok(),
-        approve: status == ChangeStatus::InReview && authorize(me, Action::ApproveChange, involved).is_ok(),
-        publish: secretary && status == ChangeStatus::Approved,
-        withdraw: secretary && !status.is_closed(),
+        edit: allowed(Action::ManageDocuments, Step::EditContent) && v.cr.kind.has_content(),
+        submit: allowed(Action::ManageDocuments, Step::Submit),
+        review: allowed(Action::ReviewChange, Step::ApproveReview),
+        approve: allowed(Action::ApproveChange, Step::Approve),
+        publish: allowed(Action::ManageDocuments, Step::Publish),
+        withdraw: allowed(Action::ManageDocuments, Step::Withdraw),
     };
     let active: Vec<_> = users.into_iter().filter(|u| u.active && u.username != v.cr.author).collect();
     let reviewer_options = active
@@ -273,7 +274,13 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
         match name {
             "submit" => workflow::submit(s, &actor, id, form.reviewers, form.approver).map(|_| ()),
             "review" => {
-                let approves = Decision::parse(&form.decision) != Some(Decision::RequestChanges);
+                let approves = match Decision::parse(&form.decision) {
+                    Some(Decision::Approve) => true,
+                    Some(Decision::RequestChanges) => false,
+                    _ => {
+                        return Err(AppError::bad_request(ErrorCode::MalformedForm, "Ý kiến xem xét không hợp lệ."));
+                    }
+                };
                 workflow::review(s, &actor, id, approves, &form.comment, Some(&form.content_hash)).map(|_| ())
             }
             "approve" => {
@@ -302,7 +309,8 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
 fn field_at_fault(code: ErrorCode) -> Option<&'static str> {
     match code {
         ErrorCode::SignatureRefused | ErrorCode::AccountLocked => Some("approve-password"),
-        ErrorCode::MissingSummary | ErrorCode::InvalidEffectiveDate => Some("summary"),
+        ErrorCode::MissingSummary => Some("summary"),
+        ErrorCode::InvalidEffectiveDate => Some("effective_date"),
         ErrorCode::MissingReviewers | ErrorCode::InvalidReviewer => Some("reviewers"),
         ErrorCode::InvalidApprover => Some("approver"),
         _ => None,

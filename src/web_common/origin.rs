@@ -20,8 +20,10 @@ pub fn client_address(req: &HttpRequest, settings: &Settings) -> Option<IpAddr> 
     if !from_trusted_proxy(req, settings) {
         return peer;
     }
-    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-    forwarded.and_then(|list| list.rsplit(',').next()).and_then(|a| a.trim().parse().ok()).or(peer)
+    // The last entry over every header line: a proxy may append a line of its own rather than
+    // extend the client's, and only its own entry can be believed.
+    let last = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).last();
+    last.and_then(|list| list.rsplit(',').next()).and_then(|a| a.trim().parse().ok()).or(peer)
 }
 
 /// Whether the browser reached the service over HTTPS: always when `QMS_COOKIE_SECURE` says so,

@@ -5,7 +5,7 @@ use chrono::Utc;
 
 use super::{code_of, content_hash, load, refused, signature, validate};
 use crate::domain::ErrorCode;
-use crate::domain::change_request::{ChangeKind, Step, next};
+use crate::domain::change_request::{Step, next};
 use crate::domain::event::NewEvent;
 use crate::domain::{Action, Actor, Resource, authorize};
 use crate::error::{AppError, AppResult};
@@ -18,7 +18,7 @@ pub fn save_content(services: &Services, actor: &Actor, id: i32, markdown: &str)
     authorize(actor, Action::ManageDocuments, Resource::None)?;
     let cr = load(services, id)?;
     next(cr.status, Step::EditContent).map_err(refused)?;
-    if cr.kind == ChangeKind::Retire {
+    if !cr.kind.has_content() {
         return Err(AppError::conflict(ErrorCode::RetireHasNoContent, "Yêu cầu thu hồi không có nội dung để sửa."));
     }
     validate(services, &code_of(&cr)?, markdown)?;

@@ -171,7 +171,8 @@ pub fn approve(
     auth::confirm_password(services, &actor.username, password)?;
     let after = ChangeRequestRecord { status, updated_at: Utc::now().naive_utc(), ..cr.clone() };
     let signed = signoff(actor, SignoffKind::Approval, Decision::Approved, comment.trim().to_owned(), &cr);
-    let detail = format!("signed content {}", cr.content_hash);
+    let bound = if seen.is_some() { "the hash the approver was shown" } else { "no hash given by the client" };
+    let detail = format!("signed content {} ({bound})", cr.content_hash);
     save(services, &cr, after, Some(signed), event(actor, "change_request.approve", &cr).detail(detail))
 }
 

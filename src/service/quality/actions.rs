@@ -119,10 +119,18 @@ pub fn start(services: &Services, actor: &Actor, id: i32) -> AppResult<CaRecord>
     )
 }
 
-/// Whether `cr` is a change made for this action: published after the action was planned. A
-/// revision published before then cannot be the correction of a problem found later.
+/// Whether linked change request `cr` is published and counts for this action: published after
+/// the action was planned. A revision published before then cannot be the correction of a
+/// problem found later.
 fn published_for(ca: &CaRecord, cr: &ChangeRequestRecord) -> bool {
     cr.status == ChangeStatus::Published && cr.updated_at >= ca.created_at
+}
+
+/// Whether an unlinked published change request of the procedure was made for this action:
+/// opened after the action was planned (a change already under way, or someone else's fix of
+/// the same procedure, is linked explicitly if it is meant to count).
+fn opened_for(ca: &CaRecord, cr: &ChangeRequestRecord) -> bool {
+    cr.status == ChangeStatus::Published && cr.created_at >= ca.created_at
 }
 
 /// The published change request that carries the required procedure change, if there is one:
@@ -138,7 +146,7 @@ fn published_change(services: &Services, ca: &CaRecord, code: &str) -> AppResult
         limit: 100,
         ..Default::default()
     };
-    let found = services.changes.change_requests(&filter)?.0.into_iter().find(|c| published_for(ca, c));
+    let found = services.changes.change_requests(&filter)?.0.into_iter().find(|c| opened_for(ca, c));
     Ok(found.map(|c| c.id))
 }
 

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::domain::audit::AuditStatus;
 use crate::domain::nonconformity::NcStatus;
 use crate::error::AppResult;
 use crate::service::Services;
@@ -46,7 +47,7 @@ pub fn programme(services: &Services, year: i32, lang: &str) -> AppResult<Vec<Pr
             })
             .collect();
         let last_audited =
-            covering.iter().filter(|a| a.year < year || a.status.as_str() != "planned").map(|a| a.planned_end).max();
+            covering.iter().filter(|a| a.year < year || a.status != AuditStatus::Planned).map(|a| a.planned_end).max();
         let planned =
             covering.iter().filter(|a| a.year == year).map(|a| (a.id, a.title.clone(), a.planned_start)).collect();
         let years_since =
