@@ -244,3 +244,60 @@ fn tthc_map_lists_every_operational_procedure() {
     }
     assert_eq!(rows.len(), operational);
 }
+
+/// The home page's count of procedures citing superseded texts is what a reader of the files
+/// finds: every procedure whose front matter cites a key the register marks superseded. And the
+/// register marks the texts the consultant's table says were replaced by late 2026.
+#[actix_web::test]
+async fn the_count_of_procedures_citing_superseded_texts_tells_the_truth() {
+    use qms::domain::legal_basis::{LegalBasis, LegalStatus};
+    let dir = crate::common::corpus_dir();
+    let register: Vec<LegalBasis> =
+        serde_saphyr::from_str(&std::fs::read_to_string(dir.join("legal-bases.yaml")).unwrap()).unwrap();
+    let superseded: HashSet<&str> =
+        register.iter().filter(|l| l.status == LegalStatus::Superseded).map(|l| l.key.as_str()).collect();
+    for (key, by) in [
+        ("ND-61-2018", "ND-118-2025"),
+        ("LUAT-LUUTRU-2011", "LUAT-LUUTRU-2024"),
+        ("TT-09-2011-BNV", "TT-10-2022-BNV"),
+        ("ND-18-2015", "ND-08-2022"),
+        ("ND-122-2018", "ND-86-2023"),
+        ("ND-43-2014", "ND-101-2024"),
+        ("ND-02-2017", "ND-09-2025"),
+        ("TT-07-2014-TTCP", "TT-05-2021-TTCP"),
+    ] {
+        let entry = register.iter().find(|l| l.key == key).unwrap_or_else(|| panic!("{key} in the register"));
+        assert!(superseded.contains(key) && entry.superseded_by.iter().any(|s| s == by), "{key} → {by}");
+    }
+    let mut citing = 0;
+    for entry in walk(&dir) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        let doc = parse_document(&text).unwrap();
+        if doc.front.legal_basis.iter().any(|k| superseded.contains(k.as_str())) {
+            citing += 1;
+        }
+        // A body that works under the one-stop decree lists it, so its replacement flags the file.
+        if doc.body.contains("61/2018/NĐ-CP") {
+            assert!(doc.front.legal_basis.iter().any(|k| k == "ND-61-2018"), "{} cites NĐ 61/2018", entry.display());
+        }
+    }
+
+    let data = tempfile::tempdir().unwrap();
+    let started = crate::common::start(crate::common::settings(data.path(), &dir));
+    let c = crate::common::Client::new(crate::common::service(&started).await);
+    let (_, dashboard) = c.call("admin", "GET", "/api/v1/dashboard", None).await;
+    assert_eq!(dashboard["procedures"]["citing_superseded_law"], citing);
+}
+
+/// Every procedure file under `dir` (the field folders; not the obsolete ones).
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for field in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
+        for file in std::fs::read_dir(&field).unwrap().map(|e| e.unwrap().path()) {
+            if file.extension().is_some_and(|e| e == "md") {
+                files.push(file);
+            }
+        }
+    }
+    files
+}
