@@ -50,28 +50,33 @@ macro_rules! nc_select {
     }};
 }
 
+/// Pairs read in key order, grouped by key.
+fn grouped<T>(pairs: Vec<(i32, T)>) -> HashMap<i32, Vec<T>> {
+    let mut by_key: HashMap<i32, Vec<T>> = HashMap::new();
+    for (key, value) in pairs {
+        by_key.entry(key).or_default().push(value);
+    }
+    by_key
+}
+
 /// Records of nonconformity rows, with their procedures and actions read in two queries for all
 /// of them (not two per row).
 fn ncs_from(c: &mut DbConn, rows: Vec<NcRow>) -> QueryResult<Vec<NcRecord>> {
     let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
-    let mut procedures: HashMap<i32, Vec<String>> = HashMap::new();
-    let pairs: Vec<(i32, String)> = nonconformity_procedures::table
-        .filter(nonconformity_procedures::nonconformity_id.eq_any(&ids))
-        .select((nonconformity_procedures::nonconformity_id, nonconformity_procedures::procedure_code))
-        .order((nonconformity_procedures::nonconformity_id, nonconformity_procedures::procedure_code))
-        .load(c)?;
-    for (nc, code) in pairs {
-        procedures.entry(nc).or_default().push(code);
-    }
-    let mut actions: HashMap<i32, Vec<i32>> = HashMap::new();
-    let links: Vec<(i32, i32)> = nonconformity_actions::table
-        .filter(nonconformity_actions::nonconformity_id.eq_any(&ids))
-        .select((nonconformity_actions::nonconformity_id, nonconformity_actions::corrective_action_id))
-        .order((nonconformity_actions::nonconformity_id, nonconformity_actions::corrective_action_id))
-        .load(c)?;
-    for (nc, ca) in links {
-        actions.entry(nc).or_default().push(ca);
-    }
+    let mut procedures = grouped::<String>(
+        nonconformity_procedures::table
+            .filter(nonconformity_procedures::nonconformity_id.eq_any(&ids))
+            .select((nonconformity_procedures::nonconformity_id, nonconformity_procedures::procedure_code))
+            .order((nonconformity_procedures::nonconformity_id, nonconformity_procedures::procedure_code))
+            .load(c)?,
+    );
+    let mut actions = grouped::<i32>(
+        nonconformity_actions::table
+            .filter(nonconformity_actions::nonconformity_id.eq_any(&ids))
+            .select((nonconformity_actions::nonconformity_id, nonconformity_actions::corrective_action_id))
+            .order((nonconformity_actions::nonconformity_id, nonconformity_actions::corrective_action_id))
+            .load(c)?,
+    );
     rows.into_iter()
         .map(|r| {
             Ok(NcRecord {
@@ -147,15 +152,13 @@ type CaRow = (
 /// Records of corrective-action rows, with their nonconformities read in one query for all of them.
 fn cas_from(c: &mut DbConn, rows: Vec<CaRow>) -> QueryResult<Vec<CaRecord>> {
     let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
-    let mut ncs: HashMap<i32, Vec<i32>> = HashMap::new();
-    let links: Vec<(i32, i32)> = nonconformity_actions::table
-        .filter(nonconformity_actions::corrective_action_id.eq_any(&ids))
-        .select((nonconformity_actions::corrective_action_id, nonconformity_actions::nonconformity_id))
-        .order((nonconformity_actions::corrective_action_id, nonconformity_actions::nonconformity_id))
-        .load(c)?;
-    for (ca, nc) in links {
-        ncs.entry(ca).or_default().push(nc);
-    }
+    let mut ncs = grouped::<i32>(
+        nonconformity_actions::table
+            .filter(nonconformity_actions::corrective_action_id.eq_any(&ids))
+            .select((nonconformity_actions::corrective_action_id, nonconformity_actions::nonconformity_id))
+            .order((nonconformity_actions::corrective_action_id, nonconformity_actions::nonconformity_id))
+            .load(c)?,
+    );
     rows.into_iter()
         .map(|r| {
             Ok(CaRecord {

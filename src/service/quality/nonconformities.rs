@@ -152,7 +152,8 @@ pub fn list(services: &Services, filter: &NcFilter) -> AppResult<(Vec<NcRecord>,
 
 /// A nonconformity's actions.
 pub fn actions_of(services: &Services, nc: &NcRecord) -> AppResult<Vec<CaRecord>> {
-    let filter = CaFilter { nonconformity: Some(nc.id), limit: i64::from(u16::MAX), ..Default::default() };
+    // Far more actions than one nonconformity ever has; bounded so one query stays one query.
+    let filter = CaFilter { nonconformity: Some(nc.id), limit: 10_000, ..Default::default() };
     Ok(services.nonconformities.cas(&filter)?.0)
 }
 
