@@ -69,9 +69,21 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// Creates the data directory readable by the service's own account only (0700): it holds the
 /// database with password hashes, the signing secret and the git store. A directory that exists
-/// already keeps the permissions its operator gave it.
+/// already keeps the permissions its operator gave it, with a warning if others may read it.
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                log::warn!(
+                    "data directory {} is readable by other accounts (mode {:o}); it holds password hashes: chmod 700 it",
+                    dir.display(),
+                    mode & 0o777
+                );
+            }
+        }
         return Ok(());
     }
     let mut builder = std::fs::DirBuilder::new();
@@ -96,11 +108,14 @@ pub fn open(settings: &Settings) -> AppResult<Services> {
     create_private_dir(&settings.data_dir)
         .map_err(|e| AppError::internal(format!("{}: {e}", settings.data_dir.display())))?;
     let db = Arc::new(Db::open(&settings.database_url())?);
-    if settings.database_url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+    if !settings.database_url().starts_with("postgres") {
         // The database holds password hashes: readable by the service's own account only.
         for suffix in ["", "-wal", "-shm"] {
-            let file = format!("{}{suffix}", settings.database_url());
-            restrict_to_owner(Path::new(&file)).map_err(|e| AppError::internal(format!("{file}: {e}")))?;
+            let url = settings.database_url();
+            let file = format!("{}{suffix}", url.strip_prefix("sqlite://").unwrap_or(&url));
+            if let Err(e) = restrict_to_owner(Path::new(&file)) {
+                log::warn!("could not make {file} readable by this account only: {e}");
+            }
         }
     }
     let store = Arc::new(GitStore::open_or_init(&settings.store_path())?);
