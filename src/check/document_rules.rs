@@ -65,6 +65,9 @@ fn markup_problems(body: &str) -> Vec<(usize, String)> {
         let message = format!("trích dẫn hoặc danh sách lồng quá {} cấp", limits::MAX_NESTING);
         return vec![(line, message)];
     }
+    if limits::too_many_ampersands(body) {
+        return vec![(1, format!("quá nhiều ký tự & (tối đa {})", limits::MAX_AMPERSANDS))];
+    }
     let message = || "không dùng thẻ HTML trong quy trình (chỉ cho phép <br> để xuống dòng trong ô bảng)".to_owned();
     limits::raw_html_lines(body).into_iter().map(|line| (line, message())).collect()
 }

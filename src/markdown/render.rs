@@ -52,7 +52,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// Renders a procedure body to sanitised HTML. Headings get stable, unique `id`s for links. Raw
 /// HTML is shown as text and a body nested too deeply is shown as plain text (see `limits`).
 pub fn render_html(markdown: &str) -> String {
-    if limits::too_deep(markdown).is_some() {
+    if limits::too_deep(markdown).is_some() || limits::too_many_ampersands(markdown) {
         return format!("<pre class=\"unrendered\">{}</pre>\n", ammonia::clean_text(markdown));
     }
     // Raw HTML other than `<br>` is shown as the text it is, never as markup: dropping it would
