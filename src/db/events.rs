@@ -102,6 +102,14 @@ impl Events for Db {
         })
     }
 
+    fn newest_event(&self) -> PortResult<Option<Event>> {
+        self.read(|c| {
+            let row: Option<EventRow> =
+                events::table.order(events::id.desc()).select(EventRow::as_select()).first(c).optional()?;
+            Ok(row.map(EventRow::into_event))
+        })
+    }
+
     fn events_after(&self, after_id: i32, limit: i64) -> PortResult<Vec<Event>> {
         self.read(|c| {
             let rows: Vec<EventRow> = events::table

@@ -19,6 +19,8 @@ pub trait Events: Send + Sync {
     fn append_event(&self, event: &NewEvent) -> PortResult<()>;
     /// Newest first.
     fn events(&self, filter: &EventFilter) -> PortResult<(Vec<Event>, i64)>;
+    /// The newest event, if any (without counting the log, as `events` does).
+    fn newest_event(&self) -> PortResult<Option<Event>>;
     /// Oldest first, ids greater than `after_id`, at most `limit`: for verifying the chain.
     fn events_after(&self, after_id: i32, limit: i64) -> PortResult<Vec<Event>>;
 }
