@@ -8,10 +8,6 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-fn location<B>(res: &actix_web::dev::ServiceResponse<B>) -> String {
-    res.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
-}
-
 #[actix_web::test]
 async fn redirects_never_leave_the_site() {
     let world = World::with(&["QT-HTI-01"]).start();

@@ -91,13 +91,7 @@ fn publish_a_revision(started: &qms::app::Startup) {
     add_user(started, "thuky", &[Role::Secretary], &[]);
     add_user(started, "xemxet", &[Role::Reviewer], &[]);
     add_user(started, "lanhdao", &[Role::Approver], &[]);
-    let actor = |name: &str| {
-        qms::service::auth::authenticate(
-            s,
-            &qms::service::auth::issue(s, s.users.user(name).unwrap().unwrap()).unwrap().token,
-        )
-        .unwrap()
-    };
+    let actor = |name: &str| actor_of(started, name);
     let (thuky, xemxet, lanhdao) = (actor("thuky"), actor("xemxet"), actor("lanhdao"));
     let new = create::NewChange {
         code: "QT-HTI-09".into(),
@@ -125,13 +119,7 @@ fn audit_to_nonconformity(started: &qms::app::Startup) {
     let s = &started.state.services;
     add_user(started, "danhgia", &[Role::Auditor], &["CT"]);
     add_user(started, "nguoilam", &[Role::Staff], &[]);
-    let actor = |name: &str| {
-        qms::service::auth::authenticate(
-            s,
-            &qms::service::auth::issue(s, s.users.user(name).unwrap().unwrap()).unwrap().token,
-        )
-        .unwrap()
-    };
+    let actor = |name: &str| actor_of(started, name);
     let (auditor, secretary) = (actor("danhgia"), actor("thuky"));
     let new = audits::NewAudit {
         title: "Đánh giá Khiếu nại, tố cáo".into(),

@@ -10,10 +10,6 @@ async fn home_of<S: TestApp<B>, B: actix_web::body::MessageBody>(app: &S, token:
     body_text(test::call_service(app, page("/", token)).await).await
 }
 
-fn location(res: &actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>) -> String {
-    res.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default()
-}
-
 #[actix_web::test]
 async fn an_auditor_plans_audits_and_the_nonconformity_is_closed_in_the_pages() {
     let tree = small_corpus(&["QT-HT-03", "QT-CT-01", "QT-HTI-01"]);

@@ -131,6 +131,19 @@ pub fn add_user(startup: &Startup, username: &str, roles: &[qms::domain::Role], 
         .unwrap_or_else(|e| panic!("cannot add {username}: {e}"));
 }
 
+/// Who `name` is to the services, as a verified token makes them (without an argon2 sign-in).
+pub fn actor_of(startup: &Startup, name: &str) -> qms::domain::Actor {
+    let s = &startup.state.services;
+    let user = s.users.user(name).expect("read the account").unwrap_or_else(|| panic!("no account {name}"));
+    let token = qms::service::auth::issue(s, user).expect("issue a token").token;
+    qms::service::auth::authenticate(s, &token).expect("a fresh token authenticates")
+}
+
+/// Where a redirect points (empty when there is none).
+pub fn location<B>(res: &ServiceResponse<B>) -> String {
+    res.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
 /// The password `add_user` gives.
 pub fn password_of(username: &str) -> String {
     format!("{}-mat-khau-1", username.chars().rev().collect::<String>())
