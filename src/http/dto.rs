@@ -59,7 +59,8 @@ impl ProcedureQuery {
             })?),
         };
         let status = match self.status.as_deref() {
-            None | Some("") | Some("effective") => Some(ProcedureStatus::Effective),
+            // Effective procedures unless a status, or `all`, is asked for.
+            None | Some("") => Some(ProcedureStatus::Effective),
             Some("all") => None,
             Some(s) => Some(ProcedureStatus::parse(s).ok_or_else(|| {
                 AppError::bad_request(ErrorCode::InvalidQuery, "status phải là effective, obsolete hoặc all.")

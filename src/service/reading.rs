@@ -81,11 +81,10 @@ impl ReadingCache {
 /// calls [`load`] where blocking is allowed).
 pub fn cached(s: &Services, code: &str, revision: Option<RevisionNumber>, username: &str) -> Option<Reading> {
     let writes = s.index.writes();
-    let cache = &s.reading;
-    let (at, procedure) = cache.procedures.get(&(code.to_owned(), revision))?;
+    let procedure = cached_procedure(s, code, revision)?;
     let key = (username.to_owned(), procedure.view.procedure.code.clone(), procedure.view.revision.revision);
-    let (acknowledged_at, acknowledged) = cache.acknowledged.get(&key)?;
-    (at == writes && acknowledged_at == writes).then_some(Reading { procedure, acknowledged })
+    let (acknowledged_at, acknowledged) = s.reading.acknowledged.get(&key)?;
+    (acknowledged_at == writes).then_some(Reading { procedure, acknowledged })
 }
 
 /// A procedure's shared data (what every reader gets) from memory alone, or `None` when it must be
