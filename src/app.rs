@@ -11,24 +11,37 @@ use actix_web::middleware::{Compress, Condition, DefaultHeaders, Logger};
 use actix_web::{App, web};
 
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{Db, OrgDb};
 use crate::domain::ErrorCode;
 use crate::domain::Role;
+use crate::domain::organisation::{FIRST_ORG, OrgKind, Organisation};
 use crate::error::{AppError, AppResult};
 use crate::http;
 use crate::pages;
 use crate::service::auth::{self, TokenKeys};
+use crate::service::deployment::Deployment;
 use crate::service::import::{Imported, import_tree};
+use crate::service::ports::NewOrganisation;
 use crate::service::reconcile::{Reconciled, reconcile};
 use crate::service::users::{self, NewUser};
 use crate::service::{DocumentCache, Services};
 use crate::store::GitStore;
 
-/// What every handler can reach.
+/// What every handler can reach. A handler acts on one organisation's services, which it gets
+/// from the deployment through the current user's scope (`web_common::CurrentUser`).
 pub struct AppState {
-    pub services: Services,
+    pub deployment: Arc<Deployment>,
     pub settings: Settings,
     pub i18n: pages::i18n::Catalog,
+}
+
+impl AppState {
+    /// The first organisation's services: what a single-organisation deployment is, for the
+    /// console, the tests and the benchmarks. A handler takes its organisation's services from
+    /// `CurrentUser`, never from here.
+    pub fn first_org(&self) -> Services {
+        self.deployment.services(FIRST_ORG).expect("the first organisation is created when the deployment opens")
+    }
 }
 
 /// What start-up did, for the console.
@@ -103,11 +116,52 @@ fn restrict_to_owner(file: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Opens the database (running migrations), the git store and the signing keys.
-pub fn open(settings: &Settings) -> AppResult<Services> {
+/// What every organisation's services share: the deployment's keys, throttle and caches.
+struct Shared {
+    db: Db,
+    search: Arc<crate::search::TantivySearch>,
+    tokens: Arc<TokenKeys>,
+    documents: DocumentCache,
+    address_throttle: Arc<crate::service::address_throttle::AddressThrottle>,
+    sessions: crate::service::sessions::SessionCache,
+}
+
+impl Shared {
+    /// One organisation's services: the database and the search index as it sees them, and its
+    /// own git store.
+    fn services(&self, settings: &Settings, org: &Organisation) -> AppResult<Services> {
+        let db = Arc::new(OrgDb::new(self.db.clone(), org.id));
+        let path = settings.store_path_of(org);
+        if let Some(parent) = path.parent() {
+            create_private_dir(parent).map_err(|e| AppError::internal(format!("{}: {e}", parent.display())))?;
+        }
+        Ok(Services {
+            org: org.clone(),
+            index: db.clone(),
+            users: db.clone(),
+            events: db.clone(),
+            changes: db.clone(),
+            nonconformities: db.clone(),
+            audits: db,
+            search: Arc::new(self.search.scoped(org.id)),
+            reference: Default::default(),
+            reading: Default::default(),
+            store: Arc::new(GitStore::open_or_init(&path)?),
+            documents: self.documents.clone(),
+            tokens: self.tokens.clone(),
+            address_throttle: self.address_throttle.clone(),
+            sessions: self.sessions.clone(),
+            publishing: Default::default(),
+        })
+    }
+}
+
+/// Opens the database (running migrations), the search index and the signing keys, and reads
+/// the organisations; each organisation's store is opened with its services.
+pub fn open(settings: &Settings) -> AppResult<Arc<Deployment>> {
     create_private_dir(&settings.data_dir)
         .map_err(|e| AppError::internal(format!("{}: {e}", settings.data_dir.display())))?;
-    let db = Arc::new(Db::open(&settings.database_url())?);
+    let db = Db::open(&settings.database_url())?;
     if !settings.database_url().starts_with("postgres") {
         // The database holds password hashes: readable by the service's own account only.
         for suffix in ["", "-wal", "-shm"] {
@@ -118,40 +172,53 @@ pub fn open(settings: &Settings) -> AppResult<Services> {
             }
         }
     }
-    let store = Arc::new(GitStore::open_or_init(&settings.store_path())?);
-    let tokens = Arc::new(TokenKeys::new(&signing_secret(settings)?, settings.token_minutes));
-    Ok(Services {
-        index: db.clone(),
-        users: db.clone(),
-        events: db.clone(),
-        changes: db.clone(),
-        nonconformities: db.clone(),
-        audits: db,
+    let shared = Shared {
+        db: db.clone(),
         search: Arc::new(crate::search::TantivySearch::open(&settings.data_dir.join("search"))?),
-        reference: Default::default(),
-        reading: Default::default(),
-        store,
+        tokens: Arc::new(TokenKeys::new(&signing_secret(settings)?, settings.token_minutes)),
         documents: DocumentCache::default(),
-        tokens,
         address_throttle: Default::default(),
         sessions: Default::default(),
-        publishing: Default::default(),
-    })
+    };
+    let for_services = settings.clone();
+    let open_org = move |org: &Organisation| shared.services(&for_services, org);
+    let deployment = Deployment::load(Arc::new(db), Box::new(open_org))?;
+    // The first start (or the first after an upgrade from a release without organisations)
+    // creates the first organisation from the settings; rows already stored belong to it.
+    if deployment.first().is_none() {
+        deployment.create_first(first_organisation(settings)?)?;
+    }
+    Ok(Arc::new(deployment))
 }
 
-/// Opens everything and brings the index up to date with git.
+/// The first organisation as the settings describe it.
+fn first_organisation(settings: &Settings) -> AppResult<NewOrganisation> {
+    let kind = OrgKind::parse(&settings.org_kind).ok_or_else(|| {
+        AppError::bad_request(ErrorCode::InvalidOrgKind, "QMS_ORG_KIND phải là province, commune, ward hoặc other.")
+    })?;
+    Ok(NewOrganisation { slug: settings.org_slug.clone(), name: settings.org_name.clone(), kind, parent: None })
+}
+
+/// Opens everything and brings each organisation's index up to date with its git store.
 pub fn start(settings: Settings) -> AppResult<Startup> {
-    let services = open(&settings)?;
-    let first_start = services.store.head()?.is_none();
-    let reconciled = reconcile(&services)?;
-    let first_admin = ensure_admin(&services, settings.admin_password.as_deref())?;
+    let deployment = open(&settings)?;
+    let first = deployment.services(FIRST_ORG)?;
+    let first_start = first.store.head()?.is_none();
+    let mut reconciled = Reconciled::default();
+    let all = deployment.open_all()?;
+    for services in &all {
+        reconciled.commits_read += reconcile(services)?.commits_read;
+    }
+    let first_admin = ensure_admin(&first, settings.admin_password.as_deref())?;
     let imported = if first_start && settings.procedures_dir.is_dir() {
-        Some(import_tree(&services, &settings.procedures_dir, "admin")?)
+        Some(import_tree(&first, &settings.procedures_dir, "admin")?)
     } else {
         None
     };
-    crate::service::search::ensure_complete(&services, reconciled.commits_read > 0)?;
-    let state = web::Data::new(AppState { services, settings, i18n: pages::i18n::Catalog::load() });
+    for services in &all {
+        crate::service::search::ensure_complete(services, reconciled.commits_read > 0)?;
+    }
+    let state = web::Data::new(AppState { deployment, settings, i18n: pages::i18n::Catalog::load() });
     Ok(Startup { state, reconciled, imported, first_admin })
 }
 
@@ -198,6 +265,11 @@ pub fn build(
         .configure(http::configure)
         .configure(pages::configure)
         .default_service(web::to(pages::not_found))
+        // `/api/v1/orgs/{org}/…` and `/o/{org}/…`: the same routes, acting on organisation {org}.
+        .wrap_fn(|mut req, srv| {
+            crate::web_common::strip_org_path(&mut req);
+            actix_web::dev::Service::call(srv, req)
+        })
         .wrap(pages::errors::handlers())
         .wrap(Compress::default())
         .wrap(

@@ -34,6 +34,12 @@ pub struct Settings {
     /// Addresses of reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed,
     /// comma-separated (e.g. `127.0.0.1`). Empty: the connection's own address is the client's.
     pub trusted_proxies: String,
+    /// The first organisation's slug (`[a-z0-9-]{2,40}`), used in URLs of a province deployment.
+    pub org_slug: String,
+    /// The first organisation's name, shown in page headers, print views and exports.
+    pub org_name: String,
+    /// The first organisation's kind: `province`, `commune`, `ward` or `other`.
+    pub org_kind: String,
 }
 
 impl Default for Settings {
@@ -50,6 +56,9 @@ impl Default for Settings {
             workers: None,
             cookie_secure: false,
             trusted_proxies: String::new(),
+            org_slug: "default".into(),
+            org_name: "Ủy ban nhân dân xã".into(),
+            org_kind: "commune".into(),
         }
     }
 }
@@ -103,7 +112,18 @@ impl Settings {
     }
 
     /// The bare git repository holding published procedures.
+    /// The first organisation's git store (where the only store was before organisations).
     pub fn store_path(&self) -> PathBuf {
         self.data_dir.join("procedures.git")
+    }
+
+    /// An organisation's bare git store: the first one's where it always was, the others' under
+    /// `orgs/<slug>/` (a slug is `[a-z0-9-]`, so it is a safe directory name).
+    pub fn store_path_of(&self, org: &crate::domain::organisation::Organisation) -> PathBuf {
+        if org.id == crate::domain::organisation::FIRST_ORG {
+            self.store_path()
+        } else {
+            self.data_dir.join("orgs").join(&org.slug).join("procedures.git")
+        }
     }
 }

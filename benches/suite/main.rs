@@ -80,7 +80,7 @@ fn main() {
     let data = tempfile::tempdir().unwrap();
     let started = setup::start(data.path(), tree.path());
     let clock = std::time::Instant::now();
-    history::add_revisions(&started.state.services, revisions - corpus::NARROW_FIELD);
+    history::add_revisions(&started.state.first_org(), revisions - corpus::NARROW_FIELD);
     println!(
         "history: {} revisions added to {} procedures in {:.1} s",
         revisions - corpus::NARROW_FIELD,

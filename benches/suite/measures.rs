@@ -76,7 +76,7 @@ pub fn render_vs_python(started: &Startup, real: &Path) {
 
 /// 50 writers logging findings at once while readers read and search: no "database is locked".
 pub fn concurrent_writers(started: &Startup) {
-    let s = started.state.services.clone();
+    let s = started.state.first_org().clone();
     let secretary = actor(&s, "thuky");
     let new = audits::NewAudit {
         title: "Đo tải ghi".into(),
@@ -219,12 +219,12 @@ fn fields_by_width(s: &Services, limit: i64) -> Vec<(i64, Vec<String>)> {
 /// publishes go both into the widest field and into one as wide as the smallest corpus's: the
 /// second tells the history's cost apart from the folder's.
 pub fn publish_vs_git(started: &Startup, data: &Path, reference: Option<&Startup>) {
-    let s = &started.state.services;
+    let s = &started.state.first_org();
     let limit = PUBLISH_PER_ROUND as i64;
     let (widths, mut stores): (Vec<i64>, Vec<(&Services, Vec<String>)>) =
         fields_by_width(s, limit).into_iter().map(|(n, codes)| (n, (s, codes))).unzip();
-    let small_width = reference.map(|r| {
-        let rs = &r.state.services;
+    let reference_services = reference.map(|r| r.state.first_org());
+    let small_width = reference_services.as_ref().map(|rs| {
         let (width, codes) = fields_by_width(rs, limit).swap_remove(0);
         stores.push((rs, codes));
         width
@@ -307,7 +307,7 @@ pub fn publish_vs_git(started: &Startup, data: &Path, reference: Option<&Startup
 
 /// A procedure's history and a diff between two of its revisions.
 pub fn history_and_diff(started: &Startup) {
-    let s = &started.state.services;
+    let s = &started.state.first_org();
     let all = codes(s, None, 500);
     let history = Samples::collect(2000, |i| {
         std::hint::black_box(catalog::revisions(s, &all[i % all.len()], 50, 0).unwrap());
@@ -340,7 +340,7 @@ pub fn history_and_diff(started: &Startup) {
 }
 
 pub fn search(started: &Startup) {
-    let s = &started.state.services;
+    let s = &started.state.first_org();
     let queries = [
         ("đăng ký khai sinh", "dang ky khai sinh"),
         ("chứng thực bản sao", "chung thuc ban sao"),

@@ -19,7 +19,7 @@ pub fn start(data: &Path, procedures: &Path) -> Startup {
         ..Settings::default()
     };
     let started = app::start(settings).expect("start-up");
-    let s = &started.state.services;
+    let s = &started.state.first_org();
     for (name, roles, fields) in [
         ("thuky", vec![Role::Secretary], vec![]),
         ("xemxet", vec![Role::Reviewer], vec![]),
@@ -42,5 +42,12 @@ pub fn start(data: &Path, procedures: &Path) -> Startup {
 
 pub fn actor(s: &Services, name: &str) -> Actor {
     let user = s.users.user(name).unwrap().unwrap();
-    Actor { username: user.username, display_name: user.display_name, roles: user.roles, fields: user.fields }
+    Actor {
+        username: user.username,
+        display_name: user.display_name,
+        roles: user.roles,
+        fields: user.fields,
+        org: user.org,
+        standing: qms::domain::organisation::Standing::Member,
+    }
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use crate::app;
 use crate::config::Settings;
+use crate::domain::organisation::FIRST_ORG;
 use crate::service::import::import_tree;
 
 pub fn run(settings: Settings, dir: &Path) -> ExitCode {
@@ -18,7 +19,7 @@ pub fn run(settings: Settings, dir: &Path) -> ExitCode {
     // On a first start `app::start` has already imported the tree; importing again adds nothing.
     let imported = match started.imported {
         Some(done) => Ok(done),
-        None => import_tree(&started.state.services, dir, "admin"),
+        None => started.state.deployment.services(FIRST_ORG).and_then(|first| import_tree(&first, dir, "admin")),
     };
     match imported {
         Ok(done) => {

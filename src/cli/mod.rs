@@ -3,6 +3,7 @@
 mod audit_log;
 mod check;
 mod import;
+mod org;
 mod serve;
 mod user;
 
@@ -20,7 +21,7 @@ use crate::config::Settings;
     about = "ISO 9001:2015 document control: procedures in git, review, approval, publishing, audits and corrective actions",
     after_help = "Settings come from an optional TOML file (--config, default ./qms.toml) and QMS_* environment \
 variables: QMS_DATA_DIR, QMS_LISTEN, QMS_DATABASE_URL, QMS_PROCEDURES_DIR, QMS_ADMIN_PASSWORD, QMS_JWT_SECRET, \
-QMS_TOKEN_MINUTES, QMS_MAX_BODY_BYTES, QMS_WORKERS."
+QMS_TOKEN_MINUTES, QMS_MAX_BODY_BYTES, QMS_WORKERS, QMS_ORG_SLUG, QMS_ORG_NAME, QMS_ORG_KIND."
 )]
 struct Cli {
     /// A TOML settings file (keys as the QMS_* variables, lower case, without the prefix).
@@ -50,6 +51,9 @@ enum Command {
     /// Manage accounts: add, list, passwd, roles, disable, enable.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Manage the organisations of a province deployment: add, list.
+    #[command(subcommand)]
+    Org(org::OrgCommand),
     /// The append-only event log.
     #[command(subcommand, name = "audit-log")]
     AuditLog(AuditLogCommand),
@@ -85,6 +89,10 @@ pub fn run() -> ExitCode {
         Command::Import { dir } => with_settings(&|s| import::run(s, &dir)),
         Command::User(command) => match settings(config.as_deref()) {
             Ok(s) => user::run(s, command),
+            Err(code) => code,
+        },
+        Command::Org(command) => match settings(config.as_deref()) {
+            Ok(s) => org::run(s, command),
             Err(code) => code,
         },
         Command::AuditLog(AuditLogCommand::Verify) => with_settings(&audit_log::run),

@@ -18,6 +18,15 @@ const BLOCKING_THREADS_PER_WORKER: usize = 4;
 /// How often the event log's newest entry is anchored in the git store while it grows.
 const ANCHOR_EVERY: Duration = Duration::from_secs(5);
 
+/// Anchors each organisation's event log in its own git store.
+fn anchor_every_log(state: &app::AppState) {
+    for org in state.deployment.all() {
+        if let Err(e) = state.deployment.services(org.id).and_then(|s| audit_log::anchor(&s)) {
+            log::warn!("could not anchor the event log of {}: {e}", org.slug);
+        }
+    }
+}
+
 /// Anchors the event log every `ANCHOR_EVERY` (writing only when new events were appended), so
 /// at most the last few seconds of events are not yet protected against removal.
 fn spawn_anchoring(state: actix_web::web::Data<app::AppState>) {
@@ -25,9 +34,7 @@ fn spawn_anchoring(state: actix_web::web::Data<app::AppState>) {
         .name("event-anchor".into())
         .spawn(move || {
             loop {
-                if let Err(e) = audit_log::anchor(&state.services) {
-                    log::warn!("could not anchor the event log: {e}");
-                }
+                anchor_every_log(&state);
                 std::thread::sleep(ANCHOR_EVERY);
             }
         })
@@ -96,9 +103,7 @@ pub fn run(settings: Settings) -> ExitCode {
     println!("Đang phục vụ tại / serving at http://{listen}  (Ctrl+C để dừng / to stop)");
     let served = actix_web::rt::System::new().block_on(server.run());
     // The events of the last seconds before the stop are anchored too.
-    if let Err(e) = audit_log::anchor(&state.services) {
-        log::warn!("could not anchor the event log at shutdown: {e}");
-    }
+    anchor_every_log(&state);
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -7,9 +7,12 @@ use clap::Subcommand;
 
 use crate::app;
 use crate::config::Settings;
+use crate::domain::ErrorCode;
 use crate::domain::Role;
-use crate::error::AppResult;
+use crate::domain::organisation::{FIRST_ORG, OrgId};
+use crate::error::{AppError, AppResult};
 use crate::service::Services;
+use crate::service::deployment::Deployment;
 use crate::service::users::{self, NewUser, Operator, UserChange};
 
 #[derive(Subcommand)]
@@ -26,9 +29,16 @@ pub enum UserCommand {
         /// Comma-separated field codes the user belongs to (for audit independence).
         #[arg(long, value_delimiter = ',')]
         fields: Vec<String>,
+        /// The organisation (slug) the account belongs to; the first organisation when omitted.
+        #[arg(long)]
+        org: Option<String>,
     },
     /// List accounts with their roles, fields and status.
-    List,
+    List {
+        /// The organisation (slug) whose accounts are listed; the first organisation when omitted.
+        #[arg(long)]
+        org: Option<String>,
+    },
     /// Set a new password (asked for, or read from standard input); unlocks the account.
     Passwd { username: String },
     /// Replace an account's roles (and, with --fields, its fields).
@@ -69,14 +79,14 @@ fn execute(services: &Services, command: UserCommand) -> Result<String, String> 
     let by = || Operator::CommandLine;
     let fail = |e: crate::error::AppError| e.message;
     match command {
-        UserCommand::Add { username, name, roles, fields } => {
+        UserCommand::Add { username, name, roles, fields, .. } => {
             let roles = parse_roles(&roles)?;
             let password = read_password(&format!("Mật khẩu cho {username} / password: "))?;
             let new = NewUser { username, display_name: name, password, roles, fields };
             let user = users::create(services, by(), new).map_err(fail)?;
             Ok(format!("Đã tạo tài khoản / created: {}", user.username))
         }
-        UserCommand::List => {
+        UserCommand::List { .. } => {
             let all = crate::service::users::all(services).map_err(|e| e.message)?;
             let mut out =
                 format!("{:<20} {:<28} {:<34} {:<16} {}\n", "username", "display name", "roles", "fields", "status");
@@ -116,8 +126,34 @@ fn execute(services: &Services, command: UserCommand) -> Result<String, String> 
     }
 }
 
+impl UserCommand {
+    /// The organisation named with `--org`, or the account's own for a command on one account.
+    fn org(&self, deployment: &Deployment) -> AppResult<OrgId> {
+        let named = |slug: &Option<String>| match slug {
+            None => Ok(FIRST_ORG),
+            Some(slug) => deployment.by_slug(slug).map(|o| o.id).ok_or_else(|| {
+                AppError::not_found(
+                    ErrorCode::OrganisationNotFound,
+                    format!("Không có đơn vị / no organisation: {slug}"),
+                )
+            }),
+        };
+        match self {
+            Self::Add { org, .. } | Self::List { org } => named(org),
+            Self::Passwd { username }
+            | Self::Roles { username, .. }
+            | Self::Disable { username }
+            | Self::Enable { username } => {
+                let first = deployment.services(FIRST_ORG)?;
+                Ok(first.users.user(username)?.map_or(FIRST_ORG, |u| u.org))
+            }
+        }
+    }
+}
+
 pub fn run(settings: Settings, command: UserCommand) -> ExitCode {
-    let services: AppResult<Services> = app::open(&settings);
+    let services: AppResult<Services> =
+        app::open(&settings).and_then(|deployment| deployment.services(command.org(&deployment)?));
     let services = match services {
         Ok(s) => s,
         Err(e) => {

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::connection::{Db, DbConn};
+use super::connection::{DbConn, OrgDb};
 use super::events::append;
 use super::nonconformities::insert_nc_in;
 use super::rows::join_list;
@@ -154,11 +154,12 @@ fn audit_values(a: &AuditRecord) -> AuditValues<'_> {
     }
 }
 
-fn insert_items(c: &mut DbConn, audit: i32, items: &[ChecklistItem]) -> QueryResult<()> {
+fn insert_items(c: &mut DbConn, org: i32, audit: i32, items: &[ChecklistItem]) -> QueryResult<()> {
     for item in items {
         use checklist_items::*;
         diesel::insert_into(table)
             .values((
+                org_id.eq(org),
                 audit_id.eq(audit),
                 procedure_code.eq(&item.procedure_code),
                 revision.eq(item.revision),
@@ -173,28 +174,40 @@ fn insert_items(c: &mut DbConn, audit: i32, items: &[ChecklistItem]) -> QueryRes
     Ok(())
 }
 
-impl Audits for Db {
+/// Whether audit `id` exists in organisation `org`.
+fn audit_in(c: &mut DbConn, org: i32, id: i32) -> QueryResult<bool> {
+    let n: i64 = audits::table.filter(audits::id.eq(id)).filter(audits::org_id.eq(org)).count().get_result(c)?;
+    Ok(n > 0)
+}
+
+impl Audits for OrgDb {
     fn insert_audit(&self, audit: &AuditRecord, checklist: &[ChecklistItem], event: &NewEvent) -> PortResult<i32> {
         self.write(|c| {
-            let id: i32 =
-                diesel::insert_into(audits::table).values(audit_values(audit)).returning(audits::id).get_result(c)?;
-            insert_items(c, id, checklist)?;
-            append(c, &NewEvent { entity_id: id.to_string(), ..event.clone() })?;
+            let id: i32 = diesel::insert_into(audits::table)
+                .values((audit_values(audit), audits::org_id.eq(self.org)))
+                .returning(audits::id)
+                .get_result(c)?;
+            insert_items(c, self.org, id, checklist)?;
+            append(c, self.org, &NewEvent { entity_id: id.to_string(), ..event.clone() })?;
             Ok(id)
         })
     }
 
     fn audit(&self, id: i32) -> PortResult<Option<AuditRecord>> {
         self.read(|c| {
-            let row: Option<AuditRow> =
-                audits::table.find(id).select(AuditRow::as_select()).get_result(c).optional()?;
+            let row: Option<AuditRow> = audits::table
+                .filter(audits::id.eq(id))
+                .filter(audits::org_id.eq(self.org))
+                .select(AuditRow::as_select())
+                .get_result(c)
+                .optional()?;
             row.map(AuditRow::into_record).transpose()
         })
     }
 
     fn audits(&self, year: Option<i32>) -> PortResult<Vec<AuditRecord>> {
         self.read(|c| {
-            let mut q = audits::table.into_boxed();
+            let mut q = audits::table.filter(audits::org_id.eq(self.org)).into_boxed();
             if let Some(y) = year {
                 q = q.filter(audits::year.eq(y));
             }
@@ -206,11 +219,16 @@ impl Audits for Db {
 
     fn update_audit(&self, audit: &AuditRecord, expected: AuditStatus, event: &NewEvent) -> PortResult<()> {
         let applied = self.write(|c| {
-            let n = diesel::update(audits::table.find(audit.id).filter(audits::status.eq(expected.as_str())))
-                .set(audit_values(audit))
-                .execute(c)?;
+            let n = diesel::update(
+                audits::table
+                    .filter(audits::id.eq(audit.id))
+                    .filter(audits::org_id.eq(self.org))
+                    .filter(audits::status.eq(expected.as_str())),
+            )
+            .set(audit_values(audit))
+            .execute(c)?;
             if n == 1 {
-                append(c, event)?;
+                append(c, self.org, event)?;
             }
             Ok(n == 1)
         })?;
@@ -221,6 +239,7 @@ impl Audits for Db {
         self.read(|c| {
             let rows: Vec<ItemRow> = checklist_items::table
                 .filter(checklist_items::audit_id.eq(audit_id))
+                .filter(checklist_items::org_id.eq(self.org))
                 .order((checklist_items::procedure_code, checklist_items::position))
                 .select(ItemRow::as_select())
                 .load(c)?;
@@ -243,11 +262,16 @@ impl Audits for Db {
 
     fn update_checklist_item(&self, audit_id: i32, item: &ChecklistItem, event: &NewEvent) -> PortResult<()> {
         let n = self.write(|c| {
-            let n = diesel::update(checklist_items::table.find(item.id).filter(checklist_items::audit_id.eq(audit_id)))
-                .set((checklist_items::result.eq(item.result.as_str()), checklist_items::note.eq(&item.note)))
-                .execute(c)?;
+            let n = diesel::update(
+                checklist_items::table
+                    .filter(checklist_items::id.eq(item.id))
+                    .filter(checklist_items::audit_id.eq(audit_id))
+                    .filter(checklist_items::org_id.eq(self.org)),
+            )
+            .set((checklist_items::result.eq(item.result.as_str()), checklist_items::note.eq(&item.note)))
+            .execute(c)?;
             if n == 1 {
-                append(c, event)?;
+                append(c, self.org, event)?;
             }
             Ok(n)
         })?;
@@ -260,10 +284,15 @@ impl Audits for Db {
         opens: Option<&NcRecord>,
         event: &NewEvent,
     ) -> PortResult<(i32, Option<i32>)> {
-        self.write(|c| {
+        let inserted = self.write(|c| {
             use findings::*;
+            // An audit of another organisation is as missing as one never created.
+            if !audit_in(c, self.org, finding.audit_id)? {
+                return Ok(None);
+            }
             let new_id: i32 = diesel::insert_into(table)
                 .values((
+                    org_id.eq(self.org),
                     audit_id.eq(finding.audit_id),
                     procedure_code.eq(&finding.procedure_code),
                     procedure_revision.eq(finding.procedure_revision),
@@ -280,23 +309,27 @@ impl Audits for Db {
             let nc_id = match opens {
                 Some(nc) => {
                     let nc = NcRecord { finding_id: Some(new_id), ..nc.clone() };
-                    let nc_id = insert_nc_in(c, &nc)?;
-                    diesel::update(table.find(new_id)).set(nonconformity_id.eq(nc_id)).execute(c)?;
+                    let nc_id = insert_nc_in(c, self.org, &nc)?;
+                    diesel::update(table.filter(id.eq(new_id)).filter(org_id.eq(self.org)))
+                        .set(nonconformity_id.eq(nc_id))
+                        .execute(c)?;
                     Some(nc_id)
                 }
                 None => None,
             };
             let detail =
                 format!("{}{}", event.detail, nc_id.map(|n| format!("; opened nonconformity {n}")).unwrap_or_default());
-            append(c, &NewEvent { entity_id: new_id.to_string(), detail, ..event.clone() })?;
-            Ok((new_id, nc_id))
-        })
+            append(c, self.org, &NewEvent { entity_id: new_id.to_string(), detail, ..event.clone() })?;
+            Ok(Some((new_id, nc_id)))
+        })?;
+        inserted.ok_or_else(|| PortError::NotFound(format!("audit {}", finding.audit_id)))
     }
 
     fn findings(&self, audit_id: i32) -> PortResult<Vec<FindingRecord>> {
         self.read(|c| {
             let rows: Vec<FindingRow> = findings::table
                 .filter(findings::audit_id.eq(audit_id))
+                .filter(findings::org_id.eq(self.org))
                 .order(findings::id)
                 .select(FindingRow::as_select())
                 .load(c)?;
@@ -307,6 +340,7 @@ impl Audits for Db {
     fn finding_counts_since(&self, since: NaiveDateTime) -> PortResult<Vec<(String, i64)>> {
         self.read(|c| {
             findings::table
+                .filter(findings::org_id.eq(self.org))
                 .filter(findings::recorded_at.ge(since))
                 .group_by(findings::kind)
                 .select((findings::kind, diesel::dsl::count_star()))
@@ -316,8 +350,12 @@ impl Audits for Db {
 
     fn finding(&self, id: i32) -> PortResult<Option<FindingRecord>> {
         self.read(|c| {
-            let row: Option<FindingRow> =
-                findings::table.find(id).select(FindingRow::as_select()).get_result(c).optional()?;
+            let row: Option<FindingRow> = findings::table
+                .filter(findings::id.eq(id))
+                .filter(findings::org_id.eq(self.org))
+                .select(FindingRow::as_select())
+                .get_result(c)
+                .optional()?;
             row.map(FindingRow::into_record).transpose()
         })
     }

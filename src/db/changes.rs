@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::connection::{Db, DbConn};
+use super::connection::{DbConn, OrgDb};
 use super::events::append;
 use super::rows::join_list;
 use super::rows::stored;
@@ -114,8 +114,8 @@ struct SignoffRow {
     voided: bool,
 }
 
-fn filtered<'a>(f: &'a ChangeFilter) -> change_requests::BoxedQuery<'a, <DbConn as Connection>::Backend> {
-    let mut q = change_requests::table.into_boxed();
+fn filtered<'a>(org: i32, f: &'a ChangeFilter) -> change_requests::BoxedQuery<'a, <DbConn as Connection>::Backend> {
+    let mut q = change_requests::table.filter(change_requests::org_id.eq(org)).into_boxed();
     if let Some(status) = f.status {
         q = q.filter(change_requests::status.eq(status.as_str()));
     }
@@ -134,33 +134,37 @@ fn filtered<'a>(f: &'a ChangeFilter) -> change_requests::BoxedQuery<'a, <DbConn 
     q
 }
 
-impl ChangeRequests for Db {
+impl ChangeRequests for OrgDb {
     fn insert_change_request(&self, cr: &ChangeRequestRecord, event: &NewEvent) -> PortResult<i32> {
         self.write(|c| {
             // The insert's own id (RETURNING), never "the newest row": another writer may have
             // inserted after this one by the time a second query runs.
             let id: i32 = diesel::insert_into(change_requests::table)
-                .values(ChangeValues::from(cr))
+                .values((ChangeValues::from(cr), change_requests::org_id.eq(self.org)))
                 .returning(change_requests::id)
                 .get_result(c)?;
             let event = NewEvent { entity_id: id.to_string(), ..event.clone() };
-            append(c, &event)?;
+            append(c, self.org, &event)?;
             Ok(id)
         })
     }
 
     fn change_request(&self, id: i32) -> PortResult<Option<ChangeRequestRecord>> {
         self.read(|c| {
-            let row: Option<ChangeRow> =
-                change_requests::table.find(id).select(ChangeRow::as_select()).get_result(c).optional()?;
+            let row: Option<ChangeRow> = change_requests::table
+                .find(id)
+                .filter(change_requests::org_id.eq(self.org))
+                .select(ChangeRow::as_select())
+                .get_result(c)
+                .optional()?;
             row.map(ChangeRow::into_record).transpose()
         })
     }
 
     fn change_requests(&self, filter: &ChangeFilter) -> PortResult<(Vec<ChangeRequestRecord>, i64)> {
         self.read(|c| {
-            let total = filtered(filter).count().get_result(c)?;
-            let rows: Vec<ChangeRow> = filtered(filter)
+            let total = filtered(self.org, filter).count().get_result(c)?;
+            let rows: Vec<ChangeRow> = filtered(self.org, filter)
                 .order(change_requests::id.desc())
                 .limit(filter.limit)
                 .offset(filter.offset)
@@ -180,6 +184,7 @@ impl ChangeRequests for Db {
     fn signoffs(&self, id: i32) -> PortResult<Vec<SignoffRecord>> {
         self.read(|c| {
             let rows: Vec<SignoffRow> = signoffs::table
+                .filter(signoffs::org_id.eq(self.org))
                 .filter(signoffs::change_request_id.eq(id))
                 .order(signoffs::id)
                 .select(SignoffRow::as_select())
@@ -213,6 +218,7 @@ impl ChangeRequests for Db {
             let n = diesel::update(
                 change_requests::table
                     .find(cr.id)
+                    .filter(change_requests::org_id.eq(self.org))
                     .filter(change_requests::status.eq(guard.status.as_str()))
                     .filter(change_requests::content_hash.eq(guard.content_hash)),
             )
@@ -222,13 +228,16 @@ impl ChangeRequests for Db {
                 return Ok(false);
             }
             if void_signoffs {
-                diesel::update(signoffs::table.filter(signoffs::change_request_id.eq(cr.id)))
-                    .set(signoffs::voided.eq(true))
-                    .execute(c)?;
+                diesel::update(
+                    signoffs::table.filter(signoffs::org_id.eq(self.org)).filter(signoffs::change_request_id.eq(cr.id)),
+                )
+                .set(signoffs::voided.eq(true))
+                .execute(c)?;
             }
             if let Some(s) = signoff {
                 diesel::insert_into(signoffs::table)
                     .values((
+                        signoffs::org_id.eq(self.org),
                         signoffs::change_request_id.eq(cr.id),
                         signoffs::kind.eq(s.kind.as_str()),
                         signoffs::username.eq(&s.username),
@@ -241,7 +250,7 @@ impl ChangeRequests for Db {
                     ))
                     .execute(c)?;
             }
-            append(c, event)?;
+            append(c, self.org, event)?;
             Ok(true)
         })?;
         if applied { Ok(()) } else { Err(PortError::Conflict("the change request changed meanwhile".into())) }

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use crate::domain::organisation::OrgId;
 use crate::service::ports::{PortError, PortResult};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -194,6 +195,38 @@ impl Db {
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> QueryResult<T>) -> PortResult<T> {
         let mut conn = self.conn()?;
         f(&mut conn).map_err(query_failure)
+    }
+}
+
+/// The database as one organisation sees it. Every port of a quality system is implemented on
+/// this, not on `Db`: each query it runs is filtered by `org` and each row it writes carries it,
+/// so a use case holding one organisation's adapters cannot reach another's rows.
+#[derive(Clone)]
+pub struct OrgDb {
+    pub(crate) db: Db,
+    /// The organisation's id as stored in every `org_id` column.
+    pub(crate) org: i32,
+}
+
+impl OrgDb {
+    pub fn new(db: Db, org: OrgId) -> Self {
+        Self { db, org: org.0 }
+    }
+
+    pub fn org(&self) -> OrgId {
+        OrgId(self.org)
+    }
+
+    pub fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> QueryResult<T>) -> PortResult<T> {
+        self.db.write(f)
+    }
+
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> QueryResult<T>) -> PortResult<T> {
+        self.db.read(f)
+    }
+
+    pub fn write_count(&self) -> u64 {
+        self.db.write_count()
     }
 }
 

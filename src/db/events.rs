@@ -1,10 +1,15 @@
-//! The event log on the database. Appends are serialised (SQLite: the write lock taken by
-//! `BEGIN IMMEDIATE`; PostgreSQL: an exclusive table lock) so the chain never forks.
+//! The event log on the database: one hash chain per organisation (each row's hash covers the row
+//! before it in the same organisation). One chain each, rather than one chain for the deployment,
+//! because an organisation's log is what its own auditors verify and what its store anchors: it
+//! must verify from its own rows alone, and a busy province must not make every commune's appends
+//! wait on one lock. Appends of one organisation are serialised (SQLite: the write lock taken by
+//! `BEGIN IMMEDIATE`; PostgreSQL: a transaction-scoped advisory lock on the organisation) so its
+//! chain never forks.
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use super::connection::{Db, DbConn};
+use super::connection::{DbConn, OrgDb};
 use super::schema::events;
 use crate::domain::event::{Event, GENESIS, NewEvent};
 use crate::service::ports::{EventFilter, Events, PortResult};
@@ -45,12 +50,22 @@ impl EventRow {
     }
 }
 
-/// Appends `event` inside the caller's write transaction.
-pub fn append(conn: &mut DbConn, event: &NewEvent) -> QueryResult<()> {
+/// The first key of the advisory locks that serialise each organisation's appends on PostgreSQL
+/// (the second is the organisation's id).
+const EVENT_CHAIN_LOCK: i32 = 0x0e7e_0001;
+
+/// Appends `event` to organisation `org`'s chain inside the caller's write transaction.
+pub fn append(conn: &mut DbConn, org: i32, event: &NewEvent) -> QueryResult<()> {
     if let DbConn::Postgres(_) = conn {
-        conn.batch_execute("LOCK TABLE events IN EXCLUSIVE MODE")?;
+        // The id is a number, never text from a request.
+        conn.batch_execute(&format!("SELECT pg_advisory_xact_lock({EVENT_CHAIN_LOCK}, {org})"))?;
     }
-    let prev: Option<String> = events::table.order(events::id.desc()).select(events::hash).first(conn).optional()?;
+    let prev: Option<String> = events::table
+        .filter(events::org_id.eq(org))
+        .order(events::id.desc())
+        .select(events::hash)
+        .first(conn)
+        .optional()?;
     let prev = prev.unwrap_or_else(|| GENESIS.to_owned());
     let hash = event.chained_hash(&prev);
     diesel::insert_into(events::table)
@@ -65,13 +80,14 @@ pub fn append(conn: &mut DbConn, event: &NewEvent) -> QueryResult<()> {
             events::detail.eq(&event.detail),
             events::prev_hash.eq(&prev),
             events::hash.eq(&hash),
+            events::org_id.eq(org),
         ))
         .execute(conn)
         .map(|_| ())
 }
 
-fn filtered<'a>(f: &'a EventFilter) -> events::BoxedQuery<'a, <DbConn as Connection>::Backend> {
-    let mut q = events::table.into_boxed();
+fn filtered<'a>(org: i32, f: &'a EventFilter) -> events::BoxedQuery<'a, <DbConn as Connection>::Backend> {
+    let mut q = events::table.filter(events::org_id.eq(org)).into_boxed();
     if let Some(t) = &f.entity_type {
         q = q.filter(events::entity_type.eq(t));
     }
@@ -84,15 +100,15 @@ fn filtered<'a>(f: &'a EventFilter) -> events::BoxedQuery<'a, <DbConn as Connect
     q
 }
 
-impl Events for Db {
+impl Events for OrgDb {
     fn append_event(&self, event: &NewEvent) -> PortResult<()> {
-        self.write(|c| append(c, event))
+        self.write(|c| append(c, self.org, event))
     }
 
     fn events(&self, filter: &EventFilter) -> PortResult<(Vec<Event>, i64)> {
         self.read(|c| {
-            let total = filtered(filter).count().get_result(c)?;
-            let rows: Vec<EventRow> = filtered(filter)
+            let total = filtered(self.org, filter).count().get_result(c)?;
+            let rows: Vec<EventRow> = filtered(self.org, filter)
                 .order(events::id.desc())
                 .limit(filter.limit)
                 .offset(filter.offset)
@@ -104,8 +120,12 @@ impl Events for Db {
 
     fn newest_event(&self) -> PortResult<Option<Event>> {
         self.read(|c| {
-            let row: Option<EventRow> =
-                events::table.order(events::id.desc()).select(EventRow::as_select()).first(c).optional()?;
+            let row: Option<EventRow> = events::table
+                .filter(events::org_id.eq(self.org))
+                .order(events::id.desc())
+                .select(EventRow::as_select())
+                .first(c)
+                .optional()?;
             Ok(row.map(EventRow::into_event))
         })
     }
@@ -113,6 +133,7 @@ impl Events for Db {
     fn events_after(&self, after_id: i32, limit: i64) -> PortResult<Vec<Event>> {
         self.read(|c| {
             let rows: Vec<EventRow> = events::table
+                .filter(events::org_id.eq(self.org))
                 .filter(events::id.gt(after_id))
                 .order(events::id.asc())
                 .limit(limit)

@@ -7,10 +7,11 @@ mod connection;
 mod events;
 mod index;
 mod nonconformities;
+mod organisations;
 mod publication;
 mod reviews;
 mod rows;
 pub mod schema;
 mod users;
 
-pub use connection::{Backend, Db, DbConn};
+pub use connection::{Backend, Db, DbConn, OrgDb};

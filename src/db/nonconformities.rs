@@ -5,10 +5,12 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::connection::{Db, DbConn};
+use super::connection::{DbConn, OrgDb};
 use super::events::append;
 use super::rows::stored;
-use super::schema::{corrective_actions, nonconformities, nonconformity_actions, nonconformity_procedures, procedures};
+use super::schema::{
+    corrective_actions, findings, nonconformities, nonconformity_actions, nonconformity_procedures, procedures,
+};
 use crate::domain::event::NewEvent;
 use crate::domain::nonconformity::{CaStatus, NcSource, NcStatus, Severity};
 use crate::service::ports::{CaFilter, CaRecord, NcFilter, NcRecord, Nonconformities, PortError, PortResult};
@@ -59,13 +61,14 @@ fn grouped<T>(pairs: Vec<(i32, T)>) -> HashMap<i32, Vec<T>> {
     by_key
 }
 
-/// Records of nonconformity rows, with their procedures and actions read in two queries for all
-/// of them (not two per row).
-fn ncs_from(c: &mut DbConn, rows: Vec<NcRow>) -> QueryResult<Vec<NcRecord>> {
+/// Records of nonconformity rows of organisation `org`, with their procedures and actions read in
+/// two queries for all of them (not two per row).
+fn ncs_from(c: &mut DbConn, org: i32, rows: Vec<NcRow>) -> QueryResult<Vec<NcRecord>> {
     let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
     let mut procedures = grouped::<String>(
         nonconformity_procedures::table
             .filter(nonconformity_procedures::nonconformity_id.eq_any(&ids))
+            .filter(nonconformity_procedures::org_id.eq(org))
             .select((nonconformity_procedures::nonconformity_id, nonconformity_procedures::procedure_code))
             .order((nonconformity_procedures::nonconformity_id, nonconformity_procedures::procedure_code))
             .load(c)?,
@@ -73,6 +76,7 @@ fn ncs_from(c: &mut DbConn, rows: Vec<NcRow>) -> QueryResult<Vec<NcRecord>> {
     let mut actions = grouped::<i32>(
         nonconformity_actions::table
             .filter(nonconformity_actions::nonconformity_id.eq_any(&ids))
+            .filter(nonconformity_actions::org_id.eq(org))
             .select((nonconformity_actions::nonconformity_id, nonconformity_actions::corrective_action_id))
             .order((nonconformity_actions::nonconformity_id, nonconformity_actions::corrective_action_id))
             .load(c)?,
@@ -100,11 +104,13 @@ fn ncs_from(c: &mut DbConn, rows: Vec<NcRow>) -> QueryResult<Vec<NcRecord>> {
         .collect()
 }
 
-/// Inserts a nonconformity and its procedures inside the caller's transaction; its id.
-pub fn insert_nc_in(c: &mut DbConn, nc: &NcRecord) -> QueryResult<i32> {
+/// Inserts a nonconformity of organisation `org` and its procedures inside the caller's
+/// transaction; its id. The caller vouches that `nc.finding_id`, if any, is a finding of `org`.
+pub fn insert_nc_in(c: &mut DbConn, org: i32, nc: &NcRecord) -> QueryResult<i32> {
     use nonconformities::*;
     let new_id: i32 = diesel::insert_into(table)
         .values((
+            org_id.eq(org),
             source.eq(nc.source.as_str()),
             finding_id.eq(nc.finding_id),
             description.eq(&nc.description),
@@ -123,6 +129,7 @@ pub fn insert_nc_in(c: &mut DbConn, nc: &NcRecord) -> QueryResult<i32> {
     for code in &nc.procedures {
         diesel::insert_into(nonconformity_procedures::table)
             .values((
+                nonconformity_procedures::org_id.eq(org),
                 nonconformity_procedures::nonconformity_id.eq(new_id),
                 nonconformity_procedures::procedure_code.eq(code),
             ))
@@ -149,12 +156,14 @@ type CaRow = (
     Option<NaiveDateTime>,
 );
 
-/// Records of corrective-action rows, with their nonconformities read in one query for all of them.
-fn cas_from(c: &mut DbConn, rows: Vec<CaRow>) -> QueryResult<Vec<CaRecord>> {
+/// Records of corrective-action rows of organisation `org`, with their nonconformities read in one
+/// query for all of them.
+fn cas_from(c: &mut DbConn, org: i32, rows: Vec<CaRow>) -> QueryResult<Vec<CaRecord>> {
     let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
     let mut ncs = grouped::<i32>(
         nonconformity_actions::table
             .filter(nonconformity_actions::corrective_action_id.eq_any(&ids))
+            .filter(nonconformity_actions::org_id.eq(org))
             .select((nonconformity_actions::corrective_action_id, nonconformity_actions::nonconformity_id))
             .order((nonconformity_actions::corrective_action_id, nonconformity_actions::nonconformity_id))
             .load(c)?,
@@ -206,8 +215,10 @@ macro_rules! ca_select {
     }};
 }
 
-fn nc_filtered<'a>(f: &'a NcFilter) -> nonconformities::BoxedQuery<'a, <DbConn as Connection>::Backend> {
-    let mut q = nonconformities::table.into_boxed();
+/// The nonconformities of organisation `org` that pass `f`; every subquery stays inside `org` too
+/// (procedure codes, in particular, are only unique within an organisation).
+fn nc_filtered<'a>(org: i32, f: &'a NcFilter) -> nonconformities::BoxedQuery<'a, <DbConn as Connection>::Backend> {
+    let mut q = nonconformities::table.filter(nonconformities::org_id.eq(org)).into_boxed();
     if let Some(s) = f.status {
         q = q.filter(nonconformities::status.eq(s.as_str()));
     }
@@ -216,21 +227,29 @@ fn nc_filtered<'a>(f: &'a NcFilter) -> nonconformities::BoxedQuery<'a, <DbConn a
     }
     if let Some(code) = &f.procedure {
         let ids = nonconformity_procedures::table
+            .filter(nonconformity_procedures::org_id.eq(org))
             .filter(nonconformity_procedures::procedure_code.eq(code))
             .select(nonconformity_procedures::nonconformity_id);
         q = q.filter(nonconformities::id.eq_any(ids));
     }
     if let Some(owner) = &f.owner {
-        let actions =
-            corrective_actions::table.filter(corrective_actions::owner.eq(owner)).select(corrective_actions::id);
+        let actions = corrective_actions::table
+            .filter(corrective_actions::org_id.eq(org))
+            .filter(corrective_actions::owner.eq(owner))
+            .select(corrective_actions::id);
         let ids = nonconformity_actions::table
+            .filter(nonconformity_actions::org_id.eq(org))
             .filter(nonconformity_actions::corrective_action_id.eq_any(actions))
             .select(nonconformity_actions::nonconformity_id);
         q = q.filter(nonconformities::id.eq_any(ids));
     }
     if let Some(field) = &f.field {
-        let codes = procedures::table.filter(procedures::field.eq(field)).select(procedures::code);
+        let codes = procedures::table
+            .filter(procedures::org_id.eq(org))
+            .filter(procedures::field.eq(field))
+            .select(procedures::code);
         let ids = nonconformity_procedures::table
+            .filter(nonconformity_procedures::org_id.eq(org))
             .filter(nonconformity_procedures::procedure_code.eq_any(codes))
             .select(nonconformity_procedures::nonconformity_id);
         q = q.filter(nonconformities::id.eq_any(ids));
@@ -238,8 +257,9 @@ fn nc_filtered<'a>(f: &'a NcFilter) -> nonconformities::BoxedQuery<'a, <DbConn a
     q
 }
 
-fn ca_filtered<'a>(f: &'a CaFilter) -> corrective_actions::BoxedQuery<'a, <DbConn as Connection>::Backend> {
-    let mut q = corrective_actions::table.into_boxed();
+/// The corrective actions of organisation `org` that pass `f`.
+fn ca_filtered<'a>(org: i32, f: &'a CaFilter) -> corrective_actions::BoxedQuery<'a, <DbConn as Connection>::Backend> {
+    let mut q = corrective_actions::table.filter(corrective_actions::org_id.eq(org)).into_boxed();
     if let Some(s) = f.status {
         q = q.filter(corrective_actions::status.eq(s.as_str()));
     }
@@ -248,6 +268,7 @@ fn ca_filtered<'a>(f: &'a CaFilter) -> corrective_actions::BoxedQuery<'a, <DbCon
     }
     if let Some(nc) = f.nonconformity {
         let linked = nonconformity_actions::table
+            .filter(nonconformity_actions::org_id.eq(org))
             .filter(nonconformity_actions::nonconformity_id.eq(nc))
             .select(nonconformity_actions::corrective_action_id);
         q = q.filter(corrective_actions::id.eq_any(linked));
@@ -259,32 +280,60 @@ fn ca_filtered<'a>(f: &'a CaFilter) -> corrective_actions::BoxedQuery<'a, <DbCon
     q
 }
 
-impl Nonconformities for Db {
+/// Whether finding `id` exists in organisation `org`.
+fn finding_in(c: &mut DbConn, org: i32, id: i32) -> QueryResult<bool> {
+    let n: i64 = findings::table.filter(findings::id.eq(id)).filter(findings::org_id.eq(org)).count().get_result(c)?;
+    Ok(n > 0)
+}
+
+/// The first of `ids` that is not a nonconformity of organisation `org`, if any.
+fn missing_nc(c: &mut DbConn, org: i32, ids: &[i32]) -> QueryResult<Option<i32>> {
+    let found: Vec<i32> = nonconformities::table
+        .filter(nonconformities::org_id.eq(org))
+        .filter(nonconformities::id.eq_any(ids))
+        .select(nonconformities::id)
+        .load(c)?;
+    Ok(ids.iter().copied().find(|id| !found.contains(id)))
+}
+
+impl Nonconformities for OrgDb {
+    /// `NotFound` if the finding it names is not one of this organisation.
     fn insert_nc(&self, nc: &NcRecord, event: &NewEvent) -> PortResult<i32> {
-        self.write(|c| {
-            let id = insert_nc_in(c, nc)?;
-            append(c, &NewEvent { entity_id: id.to_string(), ..event.clone() })?;
-            Ok(id)
-        })
+        let inserted = self.write(|c| {
+            if let Some(f) = nc.finding_id
+                && !finding_in(c, self.org, f)?
+            {
+                return Ok(None);
+            }
+            let id = insert_nc_in(c, self.org, nc)?;
+            append(c, self.org, &NewEvent { entity_id: id.to_string(), ..event.clone() })?;
+            Ok(Some(id))
+        })?;
+        inserted.ok_or_else(|| PortError::NotFound(format!("finding {}", nc.finding_id.unwrap_or_default())))
     }
 
     fn nc(&self, id: i32) -> PortResult<Option<NcRecord>> {
         self.read(|c| {
-            let row: Option<NcRow> = nonconformities::table.find(id).select(nc_select!()).get_result(c).optional()?;
-            Ok(ncs_from(c, row.into_iter().collect())?.pop())
+            let row: Option<NcRow> = nonconformities::table
+                .filter(nonconformities::id.eq(id))
+                .filter(nonconformities::org_id.eq(self.org))
+                .select(nc_select!())
+                .get_result(c)
+                .optional()?;
+            Ok(ncs_from(c, self.org, row.into_iter().collect())?.pop())
         })
     }
 
     fn ncs(&self, filter: &NcFilter) -> PortResult<(Vec<NcRecord>, i64)> {
         self.read(|c| {
-            let total = nc_filtered(filter).count().get_result(c)?;
-            let rows: Vec<NcRow> = nc_filtered(filter)
+            let total = nc_filtered(self.org, filter).count().get_result(c)?;
+            let rows: Vec<NcRow> = nc_filtered(self.org, filter)
                 .order(nonconformities::id.desc())
                 .limit(filter.limit)
                 .offset(filter.offset)
                 .select(nc_select!())
                 .load(c)?;
-            let items = ncs_from(c, rows)?;
+            let items = ncs_from(c, self.org, rows)?;
             Ok((items, total))
         })
     }
@@ -292,18 +341,20 @@ impl Nonconformities for Db {
     fn update_nc(&self, nc: &NcRecord, expected: NcStatus, event: &NewEvent) -> PortResult<()> {
         let updated = self.write(|c| {
             use nonconformities::*;
-            let n = diesel::update(table.find(nc.id).filter(status.eq(expected.as_str())))
-                .set((
-                    status.eq(nc.status.as_str()),
-                    correction.eq(&nc.correction),
-                    why.eq(serde_json::to_string(&nc.why).unwrap_or_else(|_| "[]".into())),
-                    root_cause.eq(&nc.root_cause),
-                    similar_checked.eq(nc.similar_checked),
-                    closed_at.eq(nc.closed_at),
-                ))
-                .execute(c)?;
+            let n = diesel::update(
+                table.filter(id.eq(nc.id)).filter(org_id.eq(self.org)).filter(status.eq(expected.as_str())),
+            )
+            .set((
+                status.eq(nc.status.as_str()),
+                correction.eq(&nc.correction),
+                why.eq(serde_json::to_string(&nc.why).unwrap_or_else(|_| "[]".into())),
+                root_cause.eq(&nc.root_cause),
+                similar_checked.eq(nc.similar_checked),
+                closed_at.eq(nc.closed_at),
+            ))
+            .execute(c)?;
             if n == 1 {
-                append(c, event)?;
+                append(c, self.org, event)?;
             }
             Ok(n)
         })?;
@@ -313,11 +364,16 @@ impl Nonconformities for Db {
         }
     }
 
+    /// `NotFound` if a nonconformity it names is not one of this organisation; nothing is written.
     fn insert_ca(&self, ca: &CaRecord, event: &NewEvent) -> PortResult<i32> {
-        self.write(|c| {
+        let inserted = self.write(|c| {
             use corrective_actions::*;
+            if let Some(missing) = missing_nc(c, self.org, &ca.nonconformities)? {
+                return Ok(Err(missing));
+            }
             let new_id: i32 = diesel::insert_into(table)
                 .values((
+                    org_id.eq(self.org),
                     action.eq(&ca.action),
                     owner.eq(&ca.owner),
                     due_date.eq(ca.due_date),
@@ -335,40 +391,49 @@ impl Nonconformities for Db {
             for nc in &ca.nonconformities {
                 diesel::insert_into(nonconformity_actions::table)
                     .values((
+                        nonconformity_actions::org_id.eq(self.org),
                         nonconformity_actions::nonconformity_id.eq(nc),
                         nonconformity_actions::corrective_action_id.eq(new_id),
                     ))
                     .execute(c)?;
                 // An action planned for an open nonconformity moves it on (domain: open → action_planned).
                 diesel::update(
-                    nonconformities::table.find(nc).filter(nonconformities::status.eq(NcStatus::Open.as_str())),
+                    nonconformities::table
+                        .filter(nonconformities::id.eq(nc))
+                        .filter(nonconformities::org_id.eq(self.org))
+                        .filter(nonconformities::status.eq(NcStatus::Open.as_str())),
                 )
                 .set(nonconformities::status.eq(NcStatus::ActionPlanned.as_str()))
                 .execute(c)?;
             }
-            append(c, &NewEvent { entity_id: new_id.to_string(), ..event.clone() })?;
-            Ok(new_id)
-        })
+            append(c, self.org, &NewEvent { entity_id: new_id.to_string(), ..event.clone() })?;
+            Ok(Ok(new_id))
+        })?;
+        inserted.map_err(|nc| PortError::NotFound(format!("nonconformity {nc}")))
     }
 
     fn ca(&self, id: i32) -> PortResult<Option<CaRecord>> {
         self.read(|c| {
-            let row: Option<CaRow> =
-                corrective_actions::table.find(id).select(ca_select!()).get_result(c).optional()?;
-            Ok(cas_from(c, row.into_iter().collect())?.pop())
+            let row: Option<CaRow> = corrective_actions::table
+                .filter(corrective_actions::id.eq(id))
+                .filter(corrective_actions::org_id.eq(self.org))
+                .select(ca_select!())
+                .get_result(c)
+                .optional()?;
+            Ok(cas_from(c, self.org, row.into_iter().collect())?.pop())
         })
     }
 
     fn cas(&self, filter: &CaFilter) -> PortResult<(Vec<CaRecord>, i64)> {
         self.read(|c| {
-            let total = ca_filtered(filter).count().get_result(c)?;
-            let rows: Vec<CaRow> = ca_filtered(filter)
+            let total = ca_filtered(self.org, filter).count().get_result(c)?;
+            let rows: Vec<CaRow> = ca_filtered(self.org, filter)
                 .order(corrective_actions::due_date)
                 .limit(filter.limit)
                 .offset(filter.offset)
                 .select(ca_select!())
                 .load(c)?;
-            let items = cas_from(c, rows)?;
+            let items = cas_from(c, self.org, rows)?;
             Ok((items, total))
         })
     }
@@ -376,20 +441,22 @@ impl Nonconformities for Db {
     fn update_ca(&self, ca: &CaRecord, expected: CaStatus, event: &NewEvent) -> PortResult<()> {
         let applied = self.write(|c| {
             use corrective_actions::*;
-            let n = diesel::update(table.find(ca.id).filter(status.eq(expected.as_str())))
-                .set((
-                    status.eq(ca.status.as_str()),
-                    requires_change_of.eq(&ca.requires_change_of),
-                    change_request_id.eq(ca.change_request_id),
-                    evidence.eq(&ca.evidence),
-                    verification_comment.eq(&ca.verification_comment),
-                    verified_by.eq(&ca.verified_by),
-                    verified_at.eq(ca.verified_at),
-                    completed_at.eq(ca.completed_at),
-                ))
-                .execute(c)?;
+            let n = diesel::update(
+                table.filter(id.eq(ca.id)).filter(org_id.eq(self.org)).filter(status.eq(expected.as_str())),
+            )
+            .set((
+                status.eq(ca.status.as_str()),
+                requires_change_of.eq(&ca.requires_change_of),
+                change_request_id.eq(ca.change_request_id),
+                evidence.eq(&ca.evidence),
+                verification_comment.eq(&ca.verification_comment),
+                verified_by.eq(&ca.verified_by),
+                verified_at.eq(ca.verified_at),
+                completed_at.eq(ca.completed_at),
+            ))
+            .execute(c)?;
             if n == 1 {
-                append(c, event)?;
+                append(c, self.org, event)?;
             }
             Ok(n == 1)
         })?;

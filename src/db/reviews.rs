@@ -1,4 +1,4 @@
-//! Acknowledgements, periodic reviews and legal-basis citations.
+//! Acknowledgements, periodic reviews and legal-basis citations, each of one organisation (`org`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -11,18 +11,28 @@ use crate::domain::event::NewEvent;
 use crate::domain::legal_basis::LegalStatus;
 use crate::service::ports::PeriodicReview;
 
-pub fn citing(c: &mut DbConn, key: &str) -> QueryResult<Vec<String>> {
+pub fn citing(c: &mut DbConn, org: i32, key: &str) -> QueryResult<Vec<String>> {
     procedure_legal_bases::table
+        .filter(procedure_legal_bases::org_id.eq(org))
         .filter(procedure_legal_bases::legal_key.eq(key))
         .select(procedure_legal_bases::procedure_code)
         .order(procedure_legal_bases::procedure_code)
         .load(c)
 }
 
-pub fn citing_superseded(c: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+pub fn citing_superseded(c: &mut DbConn, org: i32) -> QueryResult<Vec<(String, String)>> {
     procedure_legal_bases::table
-        .inner_join(legal_bases::table.on(legal_bases::key.eq(procedure_legal_bases::legal_key)))
-        .inner_join(procedures::table.on(procedures::code.eq(procedure_legal_bases::procedure_code)))
+        .inner_join(
+            legal_bases::table.on(legal_bases::org_id
+                .eq(procedure_legal_bases::org_id)
+                .and(legal_bases::key.eq(procedure_legal_bases::legal_key))),
+        )
+        .inner_join(
+            procedures::table.on(procedures::org_id
+                .eq(procedure_legal_bases::org_id)
+                .and(procedures::code.eq(procedure_legal_bases::procedure_code))),
+        )
+        .filter(procedure_legal_bases::org_id.eq(org))
         .filter(legal_bases::status.eq(LegalStatus::Superseded.as_str()))
         .filter(procedures::status.eq(ProcedureStatus::Effective.as_str()))
         .select((procedure_legal_bases::procedure_code, procedure_legal_bases::legal_key))
@@ -30,8 +40,16 @@ pub fn citing_superseded(c: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
         .load(c)
 }
 
-pub fn acknowledge(c: &mut DbConn, code: &str, revision: i32, username: &str, event: &NewEvent) -> QueryResult<bool> {
+pub fn acknowledge(
+    c: &mut DbConn,
+    org: i32,
+    code: &str,
+    revision: i32,
+    username: &str,
+    event: &NewEvent,
+) -> QueryResult<bool> {
     let known: i64 = acknowledgements::table
+        .filter(acknowledgements::org_id.eq(org))
         .filter(acknowledgements::procedure_code.eq(code))
         .filter(acknowledgements::revision.eq(revision))
         .filter(acknowledgements::username.eq(username))
@@ -42,18 +60,25 @@ pub fn acknowledge(c: &mut DbConn, code: &str, revision: i32, username: &str, ev
     }
     diesel::insert_into(acknowledgements::table)
         .values((
+            acknowledgements::org_id.eq(org),
             acknowledgements::procedure_code.eq(code),
             acknowledgements::revision.eq(revision),
             acknowledgements::username.eq(username),
             acknowledgements::acknowledged_at.eq(chrono::Utc::now().naive_utc()),
         ))
         .execute(c)?;
-    append(c, event)?;
+    append(c, org, event)?;
     Ok(true)
 }
 
-pub fn acknowledgements(c: &mut DbConn, code: &str, revision: i32) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+pub fn acknowledgements(
+    c: &mut DbConn,
+    org: i32,
+    code: &str,
+    revision: i32,
+) -> QueryResult<Vec<(String, NaiveDateTime)>> {
     acknowledgements::table
+        .filter(acknowledgements::org_id.eq(org))
         .filter(acknowledgements::procedure_code.eq(code))
         .filter(acknowledgements::revision.eq(revision))
         .select((acknowledgements::username, acknowledgements::acknowledged_at))
@@ -61,9 +86,10 @@ pub fn acknowledgements(c: &mut DbConn, code: &str, revision: i32) -> QueryResul
         .load(c)
 }
 
-pub fn has_acknowledged(c: &mut DbConn, code: &str, revision: i32, username: &str) -> QueryResult<bool> {
+pub fn has_acknowledged(c: &mut DbConn, org: i32, code: &str, revision: i32, username: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         acknowledgements::table
+            .filter(acknowledgements::org_id.eq(org))
             .filter(acknowledgements::procedure_code.eq(code))
             .filter(acknowledgements::revision.eq(revision))
             .filter(acknowledgements::username.eq(username)),
@@ -73,12 +99,14 @@ pub fn has_acknowledged(c: &mut DbConn, code: &str, revision: i32, username: &st
 
 pub fn record_periodic_review(
     c: &mut DbConn,
+    org: i32,
     review: &PeriodicReview,
     next_due: Option<NaiveDate>,
     event: &NewEvent,
 ) -> QueryResult<()> {
     diesel::insert_into(periodic_reviews::table)
         .values((
+            periodic_reviews::org_id.eq(org),
             periodic_reviews::procedure_code.eq(&review.code),
             periodic_reviews::revision.eq(review.revision),
             periodic_reviews::outcome.eq(&review.outcome),
@@ -88,13 +116,14 @@ pub fn record_periodic_review(
         ))
         .execute(c)?;
     if let Some(due) = next_due {
-        diesel::update(procedures::table.find(&review.code)).set(procedures::review_due.eq(due)).execute(c)?;
+        diesel::update(procedures::table.find((org, &review.code))).set(procedures::review_due.eq(due)).execute(c)?;
     }
-    append(c, event)
+    append(c, org, event)
 }
 
-pub fn periodic_reviews(c: &mut DbConn, code: &str) -> QueryResult<Vec<PeriodicReview>> {
+pub fn periodic_reviews(c: &mut DbConn, org: i32, code: &str) -> QueryResult<Vec<PeriodicReview>> {
     let rows: Vec<(String, i32, String, String, String, NaiveDateTime)> = periodic_reviews::table
+        .filter(periodic_reviews::org_id.eq(org))
         .filter(periodic_reviews::procedure_code.eq(code))
         .order(periodic_reviews::id.desc())
         .select((
@@ -119,13 +148,20 @@ pub fn periodic_reviews(c: &mut DbConn, code: &str) -> QueryResult<Vec<PeriodicR
         .collect())
 }
 
-pub fn unacknowledged(c: &mut DbConn, username: &str, fields: &[String]) -> QueryResult<Vec<(String, i32, String)>> {
+pub fn unacknowledged(
+    c: &mut DbConn,
+    org: i32,
+    username: &str,
+    fields: &[String],
+) -> QueryResult<Vec<(String, i32, String)>> {
     use diesel::dsl::{exists, not};
     let acknowledged = acknowledgements::table
+        .filter(acknowledgements::org_id.eq(procedures::org_id))
         .filter(acknowledgements::procedure_code.eq(procedures::code))
         .filter(acknowledgements::revision.eq(procedures::current_revision))
         .filter(acknowledgements::username.eq(username));
     let mut q = procedures::table
+        .filter(procedures::org_id.eq(org))
         .filter(procedures::status.eq(ProcedureStatus::Effective.as_str()))
         .filter(not(exists(acknowledged)))
         .select((procedures::code, procedures::current_revision, procedures::title))

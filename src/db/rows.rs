@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::{fields, legal_bases, procedures, revisions, users};
 use crate::domain::field::Field;
 use crate::domain::legal_basis::{LegalBasis, LegalStatus};
+use crate::domain::organisation::OrgId;
 use crate::domain::{ProcedureKind, ProcedureStatus, Role};
 use crate::service::ports::{ProcedureRecord, RevisionRecord, UserRecord};
 
@@ -237,6 +238,7 @@ pub struct UserRow {
     pub token_version: i32,
     pub failed_logins: i32,
     pub locked_until: Option<NaiveDateTime>,
+    pub org_id: i32,
 }
 
 /// Everything of an account that can change after creation.
@@ -317,6 +319,7 @@ impl UserRow {
             token_version: self.token_version,
             failed_logins: self.failed_logins,
             locked_until: self.locked_until,
+            org: OrgId(self.org_id),
         })
     }
 }

@@ -2,24 +2,37 @@
 // the row mappings.
 
 diesel::table! {
-    meta (key) {
-        key -> Text,
-        value -> Text,
+    organisations (id) {
+        id -> Integer,
+        slug -> Text,
+        name -> Text,
+        kind -> Text,
+        parent_id -> Nullable<Integer>,
+        created_at -> Timestamp,
     }
 }
 
 diesel::table! {
-    fields (code) {
+    meta (org_id, key) {
+        key -> Text,
+        value -> Text,
+        org_id -> Integer,
+    }
+}
+
+diesel::table! {
+    fields (org_id, code) {
         code -> Text,
         name_vi -> Text,
         name_en -> Text,
         is_system -> Bool,
         position -> Integer,
+        org_id -> Integer,
     }
 }
 
 diesel::table! {
-    legal_bases (key) {
+    legal_bases (org_id, key) {
         key -> Text,
         kind -> Text,
         number -> Text,
@@ -32,11 +45,12 @@ diesel::table! {
         effective_to -> Nullable<Date>,
         amended_by -> Text,
         note -> Nullable<Text>,
+        org_id -> Integer,
     }
 }
 
 diesel::table! {
-    procedures (code) {
+    procedures (org_id, code) {
         code -> Text,
         title -> Text,
         field -> Text,
@@ -47,6 +61,7 @@ diesel::table! {
         review_interval_months -> Integer,
         review_due -> Nullable<Date>,
         owner -> Text,
+        org_id -> Integer,
     }
 }
 
@@ -65,6 +80,7 @@ diesel::table! {
         approved_by -> Nullable<Text>,
         published_by -> Text,
         published_at -> Timestamp,
+        org_id -> Integer,
     }
 }
 
@@ -81,6 +97,7 @@ diesel::table! {
         created_at -> Timestamp,
         failed_logins -> Integer,
         locked_until -> Nullable<Timestamp>,
+        org_id -> Integer,
     }
 }
 
@@ -104,10 +121,9 @@ diesel::table! {
         detail -> Text,
         prev_hash -> Text,
         hash -> Text,
+        org_id -> Integer,
     }
 }
-
-diesel::joinable!(revisions -> procedures (procedure_code));
 
 diesel::table! {
     change_requests (id) {
@@ -127,6 +143,7 @@ diesel::table! {
         published_commit -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        org_id -> Integer,
     }
 }
 
@@ -142,6 +159,7 @@ diesel::table! {
         content_hash -> Text,
         signed_at -> Timestamp,
         voided -> Bool,
+        org_id -> Integer,
     }
 }
 
@@ -154,22 +172,25 @@ diesel::table! {
         comment -> Text,
         reviewer -> Text,
         reviewed_at -> Timestamp,
+        org_id -> Integer,
     }
 }
 
 diesel::table! {
-    acknowledgements (procedure_code, revision, username) {
+    acknowledgements (org_id, procedure_code, revision, username) {
         procedure_code -> Text,
         revision -> Integer,
         username -> Text,
         acknowledged_at -> Timestamp,
+        org_id -> Integer,
     }
 }
 
 diesel::table! {
-    procedure_legal_bases (procedure_code, legal_key) {
+    procedure_legal_bases (org_id, procedure_code, legal_key) {
         procedure_code -> Text,
         legal_key -> Text,
+        org_id -> Integer,
     }
 }
 
@@ -192,6 +213,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        org_id -> Integer,
     }
 }
 
@@ -206,6 +228,7 @@ diesel::table! {
         text -> Text,
         result -> Text,
         note -> Text,
+        org_id -> Integer,
     }
 }
 
@@ -224,6 +247,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         closed_at -> Nullable<Timestamp>,
+        org_id -> Integer,
     }
 }
 
@@ -231,6 +255,7 @@ diesel::table! {
     nonconformity_procedures (nonconformity_id, procedure_code) {
         nonconformity_id -> Integer,
         procedure_code -> Text,
+        org_id -> Integer,
     }
 }
 
@@ -248,6 +273,7 @@ diesel::table! {
         nonconformity_id -> Nullable<Integer>,
         recorded_by -> Text,
         recorded_at -> Timestamp,
+        org_id -> Integer,
     }
 }
 
@@ -268,6 +294,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
+        org_id -> Integer,
     }
 }
 
@@ -275,10 +302,12 @@ diesel::table! {
     nonconformity_actions (nonconformity_id, corrective_action_id) {
         nonconformity_id -> Integer,
         corrective_action_id -> Integer,
+        org_id -> Integer,
     }
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
     meta,
     fields,
     legal_bases,

@@ -3,14 +3,17 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::connection::Db;
+use super::connection::OrgDb;
 use super::events::append;
 use super::rows::{UserChanges, UserInsert, UserRow};
 use super::schema::{revoked_tokens, users};
 use crate::domain::event::NewEvent;
 use crate::service::ports::{PortError, PortResult, UserRecord, Users};
 
-impl Users for Db {
+/// Usernames are unique across the deployment, so `user` finds an account whatever its
+/// organisation (sign-in does not know it yet) and the record names it; the service refuses an
+/// account of another organisation. Lists and changes stay inside this organisation.
+impl Users for OrgDb {
     fn user(&self, username: &str) -> PortResult<Option<UserRecord>> {
         self.read(|c| {
             let row: Option<UserRow> = users::table
@@ -24,7 +27,11 @@ impl Users for Db {
 
     fn users(&self) -> PortResult<Vec<UserRecord>> {
         self.read(|c| {
-            let rows: Vec<UserRow> = users::table.order(users::username).select(UserRow::as_select()).load(c)?;
+            let rows: Vec<UserRow> = users::table
+                .filter(users::org_id.eq(self.org))
+                .order(users::username)
+                .select(UserRow::as_select())
+                .load(c)?;
             rows.into_iter().map(UserRow::into_record).collect()
         })
     }
@@ -35,18 +42,20 @@ impl Users for Db {
 
     fn insert_user(&self, user: &UserRecord, event: &NewEvent) -> PortResult<()> {
         self.write(|c| {
-            diesel::insert_into(users::table).values(UserInsert::new(user)).execute(c)?;
-            append(c, event)
+            diesel::insert_into(users::table).values((UserInsert::new(user), users::org_id.eq(self.org))).execute(c)?;
+            append(c, self.org, event)
         })
     }
 
     fn update_user(&self, user: &UserRecord, event: &NewEvent) -> PortResult<()> {
         let changed = self.write(|c| {
-            let n = diesel::update(users::table.filter(users::username.eq(&user.username)))
-                .set(UserChanges::new(user))
-                .execute(c)?;
+            let n = diesel::update(
+                users::table.filter(users::username.eq(&user.username)).filter(users::org_id.eq(self.org)),
+            )
+            .set(UserChanges::new(user))
+            .execute(c)?;
             if n == 1 {
-                append(c, event)?;
+                append(c, self.org, event)?;
             }
             Ok(n)
         })?;
@@ -61,7 +70,7 @@ impl Users for Db {
             diesel::insert_into(revoked_tokens::table)
                 .values((revoked_tokens::jti.eq(jti), revoked_tokens::expires_at.eq(expires_at)))
                 .execute(c)?;
-            append(c, event)
+            append(c, self.org, event)
         })
     }
 

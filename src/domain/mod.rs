@@ -10,6 +10,7 @@ pub mod field;
 pub mod front_matter;
 pub mod legal_basis;
 pub mod nonconformity;
+pub mod organisation;
 pub mod password;
 pub mod permission;
 pub mod procedure;

@@ -2,16 +2,22 @@
 //! Roles give the general right; the resource adds the rules that depend on who is involved
 //! (nobody approves their own change, nobody verifies their own corrective action).
 
+use super::organisation::{OrgId, Standing};
 use super::role::Role;
 use crate::domain::ErrorCode;
 
-/// Who is acting: their username and roles, as established by a verified token.
+/// Who is acting: their username, roles and organisation, as established by a verified token,
+/// and how they stand towards the organisation the request acts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub username: String,
     pub display_name: String,
     pub roles: Vec<Role>,
     pub fields: Vec<String>,
+    /// The organisation the user belongs to.
+    pub org: OrgId,
+    /// Towards the organisation being acted on: their own, or a descendant they oversee.
+    pub standing: Standing,
 }
 
 impl Actor {
@@ -50,10 +56,12 @@ pub enum Action {
     ManageNonconformities,
     /// Verify the effectiveness of a corrective action.
     VerifyCorrectiveAction,
+    /// Create organisations below one's own and read their list.
+    ManageOrganisations,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::ReadProcedures,
         Action::Acknowledge,
         Action::ViewDashboard,
@@ -66,6 +74,7 @@ impl Action {
         Action::RecordFinding,
         Action::ManageNonconformities,
         Action::VerifyCorrectiveAction,
+        Action::ManageOrganisations,
     ];
 }
 
@@ -100,7 +109,11 @@ fn require(ok: bool) -> Result<(), Denied> {
 /// Decides whether `actor` may do `action` to `resource`.
 pub fn authorize(actor: &Actor, action: Action, resource: Resource<'_>) -> Result<(), Denied> {
     use Role::*;
+    if actor.standing == Standing::Overseer {
+        return oversee(actor, action);
+    }
     match action {
+        Action::ManageOrganisations => require(actor.has(Admin)),
         // ISO 9001 7.5.3: the current documents are available to everyone who needs them.
         Action::ReadProcedures | Action::Acknowledge | Action::ViewDashboard => Ok(()),
         Action::ManageUsers => require(actor.has(Admin)),
@@ -146,12 +159,35 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource<'_>) -> Resul
     }
 }
 
+/// A user of an ancestor organisation acting in a descendant: its admin administers it, its
+/// admin and auditor read it; what the descendant does with its own documents and quality records
+/// is decided inside it (nothing is published into a commune by anyone outside it).
+fn oversee(actor: &Actor, action: Action) -> Result<(), Denied> {
+    use Role::*;
+    match action {
+        Action::ReadProcedures | Action::ViewDashboard => Ok(()),
+        Action::ReadEvents => require(actor.any(&[Admin, Auditor])),
+        Action::ManageUsers | Action::ManageOrganisations => require(actor.has(Admin)),
+        _ => deny(
+            ErrorCode::OverseerReadsOnly,
+            "Đơn vị cấp trên chỉ xem và quản trị tài khoản của đơn vị này; việc này do chính đơn vị thực hiện.",
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn actor(role: Role) -> Actor {
-        Actor { username: "u".into(), display_name: "U".into(), roles: vec![role], fields: vec![] }
+        Actor {
+            username: "u".into(),
+            display_name: "U".into(),
+            roles: vec![role],
+            fields: vec![],
+            org: crate::domain::organisation::FIRST_ORG,
+            standing: Standing::Member,
+        }
     }
 
     /// The resource each action is tried on: one where the actor is involved in the right way
@@ -172,14 +208,14 @@ mod tests {
         use Action::*;
         use Role::*;
         // Columns follow Action::ALL.
-        let table: [(Role, [bool; 12]); 6] = [
-            //           read  ack   dash  users events docs review approve audit finding nc    verify
-            (Staff, [true, true, true, false, false, false, true, false, false, false, false, false]),
-            (Secretary, [true, true, true, false, false, true, true, false, true, false, true, true]),
-            (Reviewer, [true, true, true, false, false, false, true, false, false, false, false, false]),
-            (Approver, [true, true, true, false, false, false, true, true, false, false, false, true]),
-            (Auditor, [true, true, true, false, true, false, true, false, true, true, true, true]),
-            (Admin, [true, true, true, true, true, false, true, false, false, false, false, false]),
+        let table: [(Role, [bool; 13]); 6] = [
+            //           read  ack   dash  users events docs review approve audit finding nc    verify orgs
+            (Staff, [true, true, true, false, false, false, true, false, false, false, false, false, false]),
+            (Secretary, [true, true, true, false, false, true, true, false, true, false, true, true, false]),
+            (Reviewer, [true, true, true, false, false, false, true, false, false, false, false, false, false]),
+            (Approver, [true, true, true, false, false, false, true, true, false, false, false, true, false]),
+            (Auditor, [true, true, true, false, true, false, true, false, true, true, true, true, false]),
+            (Admin, [true, true, true, true, true, false, true, false, false, false, false, false, true]),
         ];
         let names = vec!["u".to_owned()];
         for (role, expected) in table {
@@ -190,6 +226,25 @@ mod tests {
         }
         // Any named user may review, whatever their role: review is by invitation.
         assert!(authorize(&actor(Staff), ReviewChange, involved(ReviewChange, &names)).is_ok());
+    }
+
+    /// Acting in a descendant (only an admin or auditor of an ancestor gets there at all): reads,
+    /// and the admin's administration; never a document or quality record of the descendant.
+    #[test]
+    fn an_overseer_reads_and_administers_only() {
+        let table: [(Role, [bool; 13]); 2] = [
+            //           read  ack    dash  users  events docs   review approve audit  finding nc     verify orgs
+            (Role::Auditor, [true, false, true, false, true, false, false, false, false, false, false, false, false]),
+            (Role::Admin, [true, false, true, true, true, false, false, false, false, false, false, false, true]),
+        ];
+        let names = vec!["u".to_owned()];
+        for (role, expected) in table {
+            let overseer = Actor { standing: Standing::Overseer, ..actor(role) };
+            for (action, allowed) in Action::ALL.into_iter().zip(expected) {
+                let got = authorize(&overseer, action, involved(action, &names));
+                assert_eq!(got.is_ok(), allowed, "overseeing {role:?} × {action:?}");
+            }
+        }
     }
 
     #[test]

@@ -7,15 +7,12 @@ use serde_json::json;
 
 use super::blocking;
 use super::quality_dto as dto;
-use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::domain::audit::{CheckResult, FindingType};
 use crate::domain::{Action, Resource, authorize};
 use crate::error::{AppError, AppResult};
 use crate::service::quality::{audits, programme};
 use crate::web_common::CurrentUser;
-
-type State = web::Data<AppState>;
 
 fn id_of(raw: &str) -> AppResult<i32> {
     super::positive_id(raw, ErrorCode::AuditNotFound, "Không có cuộc đánh giá này.")
@@ -51,7 +48,7 @@ pub struct PlanAudit {
     independence_override: Option<Override>,
 }
 
-pub async fn plan(state: State, user: CurrentUser, body: web::Json<PlanAudit>) -> AppResult<HttpResponse> {
+pub async fn plan(user: CurrentUser, body: web::Json<PlanAudit>) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let new = audits::NewAudit {
         title: b.title,
@@ -65,7 +62,7 @@ pub async fn plan(state: State, user: CurrentUser, body: web::Json<PlanAudit>) -
         auditors: b.auditors,
         independence_override: b.independence_override.map(|o| o.reason),
     };
-    let audit = blocking(move || audits::plan(&state.services, &user.0, new)).await?;
+    let audit = blocking(move || audits::plan(&user.org, &user.actor, new)).await?;
     Ok(HttpResponse::Created().json(dto::audit(&audit)))
 }
 
@@ -75,17 +72,17 @@ pub struct YearQuery {
     year: Option<i32>,
 }
 
-pub async fn list(state: State, user: CurrentUser, query: web::Query<YearQuery>) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+pub async fn list(user: CurrentUser, query: web::Query<YearQuery>) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadProcedures, Resource::None)?;
     let year = query.year;
-    let all = blocking(move || crate::service::quality::audits::list(&state.services, year)).await?;
+    let all = blocking(move || crate::service::quality::audits::list(&user.org, year)).await?;
     let items: Vec<_> = all.iter().map(dto::audit).collect();
     Ok(HttpResponse::Ok().json(json!({"total": items.len(), "items": items})))
 }
 
-pub async fn get(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get(user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
     let id = id_of(&id)?;
-    let r = blocking(move || audits::report_of(&state.services, &user.0, id)).await?;
+    let r = blocking(move || audits::report_of(&user.org, &user.actor, id)).await?;
     let mut body = dto::audit(&r.audit);
     body["findings"] = r.findings.iter().map(dto::finding).collect();
     body["checklist"] = r.checklist.iter().map(dto::checklist_item).collect();
@@ -93,7 +90,6 @@ pub async fn get(state: State, user: CurrentUser, id: web::Path<String>) -> AppR
 }
 
 async fn step(
-    state: State,
     user: CurrentUser,
     id: String,
     act: impl FnOnce(&crate::service::Services, &crate::domain::Actor, i32) -> AppResult<crate::service::ports::AuditRecord>
@@ -101,16 +97,16 @@ async fn step(
     + 'static,
 ) -> AppResult<HttpResponse> {
     let id = id_of(&id)?;
-    let audit = blocking(move || act(&state.services, &user.0, id)).await?;
+    let audit = blocking(move || act(&user.org, &user.actor, id)).await?;
     Ok(HttpResponse::Ok().json(dto::audit(&audit)))
 }
 
-pub async fn start(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
-    step(state, user, id.into_inner(), audits::start).await
+pub async fn start(user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+    step(user, id.into_inner(), audits::start).await
 }
 
-pub async fn close(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
-    step(state, user, id.into_inner(), audits::close).await
+pub async fn close(user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+    step(user, id.into_inner(), audits::close).await
 }
 
 #[derive(Deserialize)]
@@ -123,13 +119,12 @@ pub struct WriteReport {
 }
 
 pub async fn write_report(
-    state: State,
     user: CurrentUser,
     id: web::Path<String>,
     body: web::Json<WriteReport>,
 ) -> AppResult<HttpResponse> {
     let WriteReport { strong_points, to_improve } = body.into_inner();
-    step(state, user, id.into_inner(), move |s, a, id| audits::report(s, a, id, &strong_points, &to_improve)).await
+    step(user, id.into_inner(), move |s, a, id| audits::report(s, a, id, &strong_points, &to_improve)).await
 }
 
 #[derive(Deserialize)]
@@ -146,7 +141,6 @@ pub struct AddFinding {
 }
 
 pub async fn add_finding(
-    state: State,
     user: CurrentUser,
     id: web::Path<String>,
     body: web::Json<AddFinding>,
@@ -160,13 +154,13 @@ pub async fn add_finding(
         description: b.description,
         evidence: b.evidence,
     };
-    let finding = blocking(move || audits::add_finding(&state.services, &user.0, id, new)).await?;
+    let finding = blocking(move || audits::add_finding(&user.org, &user.actor, id, new)).await?;
     Ok(HttpResponse::Created().json(dto::finding(&finding)))
 }
 
-pub async fn report(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn report(user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
     let id = id_of(&id)?;
-    let r = blocking(move || audits::report_of(&state.services, &user.0, id)).await?;
+    let r = blocking(move || audits::report_of(&user.org, &user.actor, id)).await?;
     let counts: serde_json::Map<String, serde_json::Value> =
         r.counts.iter().map(|(t, n)| (t.as_str().to_owned(), json!(n))).collect();
     Ok(HttpResponse::Ok().json(json!({
@@ -179,9 +173,9 @@ pub async fn report(state: State, user: CurrentUser, id: web::Path<String>) -> A
     })))
 }
 
-pub async fn checklist(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn checklist(user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
     let id = id_of(&id)?;
-    let r = blocking(move || audits::report_of(&state.services, &user.0, id)).await?;
+    let r = blocking(move || audits::report_of(&user.org, &user.actor, id)).await?;
     let items: Vec<_> = r.checklist.iter().map(dto::checklist_item).collect();
     Ok(HttpResponse::Ok().json(json!({"total": items.len(), "items": items})))
 }
@@ -195,7 +189,6 @@ pub struct Check {
 }
 
 pub async fn check(
-    state: State,
     user: CurrentUser,
     path: web::Path<(String, String)>,
     body: web::Json<Check>,
@@ -207,13 +200,13 @@ pub async fn check(
             .map_err(|_| AppError::not_found(ErrorCode::ChecklistItemNotFound, "Không có dòng kiểm tra này."))?,
     );
     let Check { result, note } = body.into_inner();
-    let updated = blocking(move || audits::check(&state.services, &user.0, id, item, result, &note)).await?;
+    let updated = blocking(move || audits::check(&user.org, &user.actor, id, item, result, &note)).await?;
     Ok(HttpResponse::Ok().json(dto::checklist_item(&updated)))
 }
 
-pub async fn programme(state: State, user: CurrentUser, query: web::Query<YearQuery>) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+pub async fn programme(user: CurrentUser, query: web::Query<YearQuery>) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadProcedures, Resource::None)?;
     let year = query.year.unwrap_or_else(|| chrono::Datelike::year(&chrono::Utc::now().date_naive()));
-    let rows = blocking(move || programme::programme(&state.services, year, "vi")).await?;
+    let rows = blocking(move || programme::programme(&user.org, year, "vi")).await?;
     Ok(HttpResponse::Ok().json(json!({"year": year, "total": rows.len(), "items": rows})))
 }

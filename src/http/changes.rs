@@ -8,7 +8,6 @@ use super::changes_dto::{
     Approve, ChangeDetail, ChangeSummary, Comment, Content, CreateChange, Decision, Publish, Review, Submit,
 };
 use super::dto::{List, Page, ProcedureDto};
-use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::domain::change_request::ChangeStatus;
 use crate::error::{AppError, AppResult};
@@ -17,15 +16,12 @@ use crate::service::change_control::{create, edit, publish, view, workflow};
 use crate::service::ports::ChangeFilter;
 use crate::web_common::CurrentUser;
 
-type State = web::Data<AppState>;
-
 fn id_of(raw: &str) -> AppResult<i32> {
     super::positive_id(raw, ErrorCode::ChangeRequestNotFound, "Không có yêu cầu thay đổi này.")
 }
 
 /// Runs a change and answers with the request as it now is.
 async fn respond(
-    state: State,
     user: CurrentUser,
     id: String,
     status: actix_web::http::StatusCode,
@@ -33,19 +29,19 @@ async fn respond(
 ) -> AppResult<HttpResponse> {
     let id = id_of(&id)?;
     let detail = blocking(move || {
-        act(&state.services, &user.0, id)?;
-        view::view(&state.services, &user.0, id)
+        act(&user.org, &user.actor, id)?;
+        view::view(&user.org, &user.actor, id)
     })
     .await?;
     Ok(HttpResponse::build(status).json(ChangeDetail::from(detail)))
 }
 
-pub async fn create(state: State, user: CurrentUser, body: web::Json<CreateChange>) -> AppResult<HttpResponse> {
+pub async fn create(user: CurrentUser, body: web::Json<CreateChange>) -> AppResult<HttpResponse> {
     let CreateChange { code, reason, kind, markdown } = body.into_inner();
     let new = create::NewChange { code, reason, kind, markdown };
     let detail = blocking(move || {
-        let cr = create::create(&state.services, &user.0, new)?;
-        view::view(&state.services, &user.0, cr.id)
+        let cr = create::create(&user.org, &user.actor, new)?;
+        view::view(&user.org, &user.actor, cr.id)
     })
     .await?;
     Ok(HttpResponse::Created().json(ChangeDetail::from(detail)))
@@ -60,7 +56,7 @@ pub struct ListQuery {
     offset: Option<i64>,
 }
 
-pub async fn list(state: State, user: CurrentUser, query: web::Query<ListQuery>) -> AppResult<HttpResponse> {
+pub async fn list(user: CurrentUser, query: web::Query<ListQuery>) -> AppResult<HttpResponse> {
     let q = query.into_inner();
     let (limit, offset) = Page { limit: q.limit, offset: q.offset }.bounds()?;
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
@@ -71,96 +67,63 @@ pub async fn list(state: State, user: CurrentUser, query: web::Query<ListQuery>)
         ),
     };
     let filter = ChangeFilter { status, code: q.code.filter(|c| !c.is_empty()), involving: None, limit, offset };
-    let (rows, total) = blocking(move || view::list(&state.services, &user.0, filter)).await?;
+    let (rows, total) = blocking(move || view::list(&user.org, &user.actor, filter)).await?;
     let items: Vec<ChangeSummary> = rows.into_iter().map(ChangeSummary::from).collect();
     Ok(HttpResponse::Ok().json(List { items, total }))
 }
 
-pub async fn get(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
-    respond(state, user, id.into_inner(), actix_web::http::StatusCode::OK, |_, _, _| Ok(())).await
+pub async fn get(user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+    respond(user, id.into_inner(), actix_web::http::StatusCode::OK, |_, _, _| Ok(())).await
 }
 
 const OK: actix_web::http::StatusCode = actix_web::http::StatusCode::OK;
 
-pub async fn content(
-    state: State,
-    user: CurrentUser,
-    id: web::Path<String>,
-    body: web::Json<Content>,
-) -> AppResult<HttpResponse> {
+pub async fn content(user: CurrentUser, id: web::Path<String>, body: web::Json<Content>) -> AppResult<HttpResponse> {
     let markdown = body.into_inner().markdown;
-    respond(state, user, id.into_inner(), OK, move |s, a, id| edit::save_content(s, a, id, &markdown).map(|_| ())).await
+    respond(user, id.into_inner(), OK, move |s, a, id| edit::save_content(s, a, id, &markdown).map(|_| ())).await
 }
 
-pub async fn submit(
-    state: State,
-    user: CurrentUser,
-    id: web::Path<String>,
-    body: web::Json<Submit>,
-) -> AppResult<HttpResponse> {
+pub async fn submit(user: CurrentUser, id: web::Path<String>, body: web::Json<Submit>) -> AppResult<HttpResponse> {
     let Submit { reviewers, approver } = body.into_inner();
-    respond(state, user, id.into_inner(), OK, move |s, a, id| {
-        workflow::submit(s, a, id, reviewers, approver).map(|_| ())
-    })
-    .await
+    respond(user, id.into_inner(), OK, move |s, a, id| workflow::submit(s, a, id, reviewers, approver).map(|_| ()))
+        .await
 }
 
-pub async fn review(
-    state: State,
-    user: CurrentUser,
-    id: web::Path<String>,
-    body: web::Json<Review>,
-) -> AppResult<HttpResponse> {
+pub async fn review(user: CurrentUser, id: web::Path<String>, body: web::Json<Review>) -> AppResult<HttpResponse> {
     let Review { decision, comment, content_hash } = body.into_inner();
     let approve = matches!(decision, Decision::Approve);
-    respond(state, user, id.into_inner(), OK, move |s, a, id| {
+    respond(user, id.into_inner(), OK, move |s, a, id| {
         workflow::review(s, a, id, approve, &comment, content_hash.as_deref()).map(|_| ())
     })
     .await
 }
 
-pub async fn approve(
-    state: State,
-    user: CurrentUser,
-    id: web::Path<String>,
-    body: web::Json<Approve>,
-) -> AppResult<HttpResponse> {
+pub async fn approve(user: CurrentUser, id: web::Path<String>, body: web::Json<Approve>) -> AppResult<HttpResponse> {
     let Approve { password, comment, content_hash } = body.into_inner();
-    respond(state, user, id.into_inner(), OK, move |s, a, id| {
+    respond(user, id.into_inner(), OK, move |s, a, id| {
         workflow::approve(s, a, id, &password, &comment, content_hash.as_deref()).map(|_| ())
     })
     .await
 }
 
-pub async fn reject(
-    state: State,
-    user: CurrentUser,
-    id: web::Path<String>,
-    body: web::Json<Comment>,
-) -> AppResult<HttpResponse> {
+pub async fn reject(user: CurrentUser, id: web::Path<String>, body: web::Json<Comment>) -> AppResult<HttpResponse> {
     let comment = body.into_inner().comment;
-    respond(state, user, id.into_inner(), OK, move |s, a, id| workflow::reject(s, a, id, &comment).map(|_| ())).await
+    respond(user, id.into_inner(), OK, move |s, a, id| workflow::reject(s, a, id, &comment).map(|_| ())).await
 }
 
 pub async fn withdraw(
-    state: State,
     user: CurrentUser,
     id: web::Path<String>,
     body: Option<web::Json<Comment>>,
 ) -> AppResult<HttpResponse> {
     let comment = body.map(|b| b.into_inner().comment).unwrap_or_default();
-    respond(state, user, id.into_inner(), OK, move |s, a, id| workflow::withdraw(s, a, id, &comment).map(|_| ())).await
+    respond(user, id.into_inner(), OK, move |s, a, id| workflow::withdraw(s, a, id, &comment).map(|_| ())).await
 }
 
-pub async fn publish(
-    state: State,
-    user: CurrentUser,
-    id: web::Path<String>,
-    body: web::Json<Publish>,
-) -> AppResult<HttpResponse> {
+pub async fn publish(user: CurrentUser, id: web::Path<String>, body: web::Json<Publish>) -> AppResult<HttpResponse> {
     let id = id_of(&id)?;
     let Publish { effective_date, summary } = body.into_inner();
     let input = publish::PublishInput { effective_date, summary };
-    let view = blocking(move || publish::publish(&state.services, &user.0, id, input)).await?;
+    let view = blocking(move || publish::publish(&user.org, &user.actor, id, input)).await?;
     Ok(HttpResponse::Ok().json(ProcedureDto::from(view)))
 }

@@ -6,14 +6,11 @@ use serde::Deserialize;
 
 use super::blocking;
 use super::dto::{List, ProcedureSummary};
-use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::domain::{Action, Resource, authorize};
 use crate::error::{AppError, AppResult};
 use crate::service::{acknowledgements, catalog, periodic_review};
 use crate::web_common::CurrentUser;
-
-type State = web::Data<AppState>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,16 +19,11 @@ pub struct DiffQuery {
     to: i32,
 }
 
-pub async fn diff(
-    state: State,
-    user: CurrentUser,
-    code: web::Path<String>,
-    query: web::Query<DiffQuery>,
-) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+pub async fn diff(user: CurrentUser, code: web::Path<String>, query: web::Query<DiffQuery>) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadProcedures, Resource::None)?;
     let DiffQuery { from, to } = query.into_inner();
     let code = code.into_inner();
-    let diff = blocking(move || catalog::diff(&state.services, &code, from, to)).await?;
+    let diff = blocking(move || catalog::diff(&user.org, &code, from, to)).await?;
     let mut body = serde_json::to_value(&diff).map_err(AppError::internal)?;
     body["from"] = from.into();
     body["to"] = to.into();
@@ -45,18 +37,16 @@ pub struct Acknowledge {
 }
 
 pub async fn acknowledge(
-    state: State,
     user: CurrentUser,
     code: web::Path<String>,
     body: web::Json<Acknowledge>,
 ) -> AppResult<HttpResponse> {
     let revision = body.revision;
     let code = code.into_inner();
-    let username = user.0.username.clone();
-    let recorded = blocking(move || {
-        acknowledgements::acknowledge(&state.services, &user.0, &code, revision).map(|new| (code, new))
-    })
-    .await?;
+    let username = user.actor.username.clone();
+    let recorded =
+        blocking(move || acknowledgements::acknowledge(&user.org, &user.actor, &code, revision).map(|new| (code, new)))
+            .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "code": recorded.0, "revision": revision, "username": username, "acknowledged": true, "newly_recorded": recorded.1
     })))
@@ -69,14 +59,13 @@ pub struct RevisionQuery {
 }
 
 pub async fn acknowledgements(
-    state: State,
     user: CurrentUser,
     code: web::Path<String>,
     query: web::Query<RevisionQuery>,
 ) -> AppResult<HttpResponse> {
     let code = code.into_inner();
     let revision = query.revision;
-    let status = blocking(move || acknowledgements::status(&state.services, &user.0, &code, revision)).await?;
+    let status = blocking(move || acknowledgements::status(&user.org, &user.actor, &code, revision)).await?;
     Ok(HttpResponse::Ok().json(status))
 }
 
@@ -89,7 +78,6 @@ pub struct PeriodicReview {
 }
 
 pub async fn periodic_review(
-    state: State,
     user: CurrentUser,
     code: web::Path<String>,
     body: web::Json<PeriodicReview>,
@@ -97,23 +85,23 @@ pub async fn periodic_review(
     let PeriodicReview { outcome, comment } = body.into_inner();
     let code = code.into_inner();
     let procedure =
-        blocking(move || periodic_review::record(&state.services, &user.0, &code, &outcome, &comment)).await?;
+        blocking(move || periodic_review::record(&user.org, &user.actor, &code, &outcome, &comment)).await?;
     Ok(HttpResponse::Ok().json(ProcedureSummary::from(procedure)))
 }
 
 /// `GET /api/v1/review-due`: effective procedures whose periodic review is due.
-pub async fn review_due(state: State, user: CurrentUser) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+pub async fn review_due(user: CurrentUser) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadProcedures, Resource::None)?;
     let items: Vec<ProcedureSummary> =
-        blocking(move || periodic_review::due(&state.services)).await?.into_iter().map(Into::into).collect();
+        blocking(move || periodic_review::due(&user.org)).await?.into_iter().map(Into::into).collect();
     let total = items.len() as i64;
     Ok(HttpResponse::Ok().json(List { items, total }))
 }
 
 /// `GET /api/v1/flagged-for-review`: procedures citing a superseded legal text.
-pub async fn flagged(state: State, user: CurrentUser) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
-    let rows = blocking(move || crate::service::catalog::citing_superseded(&state.services)).await?;
+pub async fn flagged(user: CurrentUser) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadProcedures, Resource::None)?;
+    let rows = blocking(move || crate::service::catalog::citing_superseded(&user.org)).await?;
     let items: Vec<_> =
         rows.into_iter().map(|(code, key)| serde_json::json!({"code": code, "legal_basis": key})).collect();
     let total = items.len() as i64;
@@ -129,15 +117,15 @@ pub struct Preview {
 
 /// `POST /api/v1/preview`: the draft rendered as readers will see it, and every rule of
 /// `qms check` it breaks (the editor's live preview). Changes nothing.
-pub async fn preview(state: State, user: CurrentUser, body: web::Json<Preview>) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+pub async fn preview(user: CurrentUser, body: web::Json<Preview>) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadProcedures, Resource::None)?;
     let Preview { code, markdown } = body.into_inner();
     let code = crate::domain::ProcedureCode::parse(&code)
         .ok_or_else(|| AppError::unprocessable(ErrorCode::InvalidCode, "Mã quy trình không hợp lệ."))?;
     let markdown = markdown.replace("\r\n", "\n");
     crate::service::change_control::require_size(&markdown)?;
     let (html, problems) = blocking(move || {
-        let problems = crate::service::change_control::problems(&state.services, &code, &markdown)?;
+        let problems = crate::service::change_control::problems(&user.org, &code, &markdown)?;
         let body = crate::markdown::split_front_matter(&markdown).map(|(_, b, _)| b.to_owned()).unwrap_or(markdown);
         Ok((crate::markdown::render_html(&body), problems))
     })
@@ -155,9 +143,9 @@ fn counts_by<T: Copy>(counts: &[(T, i64)], name: fn(T) -> &'static str) -> serde
 }
 
 /// `GET /api/v1/dashboard`: counts for the signed-in user.
-pub async fn dashboard(state: State, user: CurrentUser) -> AppResult<HttpResponse> {
+pub async fn dashboard(user: CurrentUser) -> AppResult<HttpResponse> {
     use crate::domain::{audit::FindingType, change_request::ChangeStatus, nonconformity::CaStatus};
-    let d = blocking(move || crate::service::dashboard::dashboard(&state.services, &user.0)).await?;
+    let d = blocking(move || crate::service::dashboard::dashboard(&user.org, &user.actor)).await?;
     let months: Vec<serde_json::Value> =
         d.reissues_per_month.iter().map(|(m, n)| serde_json::json!({"month": m, "count": n})).collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({

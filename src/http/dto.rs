@@ -232,11 +232,21 @@ pub struct UserDto {
     pub roles: Vec<crate::domain::Role>,
     pub fields: Vec<String>,
     pub active: bool,
+    /// The slug of the account's organisation.
+    pub org: String,
 }
 
-impl From<UserRecord> for UserDto {
-    fn from(u: UserRecord) -> Self {
-        Self { username: u.username, display_name: u.display_name, roles: u.roles, fields: u.fields, active: u.active }
+impl UserDto {
+    /// `org` is the slug of the account's organisation.
+    pub fn of(u: UserRecord, org: &str) -> Self {
+        Self {
+            username: u.username,
+            display_name: u.display_name,
+            roles: u.roles,
+            fields: u.fields,
+            active: u.active,
+            org: org.to_owned(),
+        }
     }
 }
 

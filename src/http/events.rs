@@ -5,7 +5,6 @@ use serde::Deserialize;
 
 use super::blocking;
 use super::dto::{List, Page};
-use crate::app::AppState;
 use crate::domain::{Action, Resource, authorize};
 use crate::error::AppResult;
 use crate::service::audit_log;
@@ -35,13 +34,9 @@ impl EventQuery {
     }
 }
 
-pub async fn list(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    query: web::Query<EventQuery>,
-) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadEvents, Resource::None)?;
+pub async fn list(user: CurrentUser, query: web::Query<EventQuery>) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadEvents, Resource::None)?;
     let filter = query.into_inner().filter()?;
-    let (items, total) = blocking(move || audit_log::events(&state.services, &filter)).await?;
+    let (items, total) = blocking(move || audit_log::events(&user.org, &filter)).await?;
     Ok(HttpResponse::Ok().json(List { items, total }))
 }

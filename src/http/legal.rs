@@ -6,14 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use super::blocking;
 use super::dto::List;
-use crate::app::AppState;
 use crate::domain::legal_basis::{LegalBasis, LegalStatus};
 use crate::domain::{Action, Resource, authorize};
 use crate::error::AppResult;
 use crate::service::legal;
 use crate::web_common::CurrentUser;
-
-type State = web::Data<AppState>;
 
 /// A legal basis as the API shows it. `superseded_by` stays one key (or null), as the contract has
 /// always given it: the first successor. A text split between several successors lists them all
@@ -60,10 +57,10 @@ impl From<LegalBasis> for LegalBasisDto {
     }
 }
 
-pub async fn list(state: State, user: CurrentUser) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+pub async fn list(user: CurrentUser) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadProcedures, Resource::None)?;
     let items: Vec<LegalBasisDto> =
-        blocking(move || legal::list(&state.services)).await?.into_iter().map(Into::into).collect();
+        blocking(move || legal::list(&user.org)).await?.into_iter().map(Into::into).collect();
     let total = items.len() as i64;
     Ok(HttpResponse::Ok().json(List { items, total }))
 }
@@ -80,7 +77,7 @@ pub struct NewLegalBasis {
     title: String,
 }
 
-pub async fn create(state: State, user: CurrentUser, body: web::Json<NewLegalBasis>) -> AppResult<HttpResponse> {
+pub async fn create(user: CurrentUser, body: web::Json<NewLegalBasis>) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let new = LegalBasis {
         key: b.key,
@@ -96,7 +93,7 @@ pub async fn create(state: State, user: CurrentUser, body: web::Json<NewLegalBas
         amended_by: vec![],
         note: None,
     };
-    let added = blocking(move || legal::add(&state.services, &user.0, new)).await?;
+    let added = blocking(move || legal::add(&user.org, &user.actor, new)).await?;
     Ok(HttpResponse::Created().json(LegalBasisDto::from(added)))
 }
 
@@ -107,14 +104,13 @@ pub struct Supersede {
 }
 
 pub async fn supersede(
-    state: State,
     user: CurrentUser,
     key: web::Path<String>,
     body: web::Json<Supersede>,
 ) -> AppResult<HttpResponse> {
     let key = key.into_inner();
     let by = body.into_inner().superseded_by;
-    let (basis, flagged) = blocking(move || legal::supersede(&state.services, &user.0, &key, &by)).await?;
+    let (basis, flagged) = blocking(move || legal::supersede(&user.org, &user.actor, &key, &by)).await?;
     let mut body = serde_json::to_value(LegalBasisDto::from(basis)).map_err(crate::error::AppError::internal)?;
     body["flagged_procedures"] = flagged.into();
     Ok(HttpResponse::Ok().json(body))

@@ -15,6 +15,7 @@ mod events;
 mod legal;
 mod nonconformities;
 mod openapi;
+mod orgs;
 mod quality_dto;
 mod search;
 mod users;
@@ -32,6 +33,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/auth/login", web::post().to(auth::login))
             .route("/auth/logout", web::post().to(auth::logout))
             .route("/me", web::get().to(auth::me))
+            .route("/orgs", web::get().to(orgs::list))
+            .route("/orgs", web::post().to(orgs::create))
+            .route("/orgs/{org}", web::get().to(orgs::get))
             .route("/users", web::get().to(users::list))
             .route("/users", web::post().to(users::create))
             .route("/users/{username}", web::put().to(users::update))

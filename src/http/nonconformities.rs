@@ -8,7 +8,6 @@ use serde_json::json;
 use super::blocking;
 use super::dto::Page;
 use super::quality_dto as dto;
-use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::domain::nonconformity::{CaStatus, NcSource, NcStatus, Severity};
 use crate::domain::{Action, Resource, authorize};
@@ -16,8 +15,6 @@ use crate::error::AppResult;
 use crate::service::ports::{CaFilter, CaRecord, NcFilter};
 use crate::service::quality::{actions, nonconformities};
 use crate::web_common::CurrentUser;
-
-type State = web::Data<AppState>;
 
 fn id_of(raw: &str, what: ErrorCode) -> AppResult<i32> {
     super::positive_id(raw, what, "Không tìm thấy.")
@@ -39,7 +36,7 @@ pub struct OpenNc {
     correction: Option<String>,
 }
 
-pub async fn open(state: State, user: CurrentUser, body: web::Json<OpenNc>) -> AppResult<HttpResponse> {
+pub async fn open(user: CurrentUser, body: web::Json<OpenNc>) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let new = nonconformities::NewNc {
         source: b.source,
@@ -49,7 +46,7 @@ pub async fn open(state: State, user: CurrentUser, body: web::Json<OpenNc>) -> A
         severity: b.severity,
         correction: b.correction,
     };
-    let nc = blocking(move || nonconformities::open(&state.services, &user.0, new)).await?;
+    let nc = blocking(move || nonconformities::open(&user.org, &user.actor, new)).await?;
     Ok(HttpResponse::Created().json(dto::nonconformity(&nc)))
 }
 
@@ -65,8 +62,8 @@ pub struct NcQuery {
     offset: Option<i64>,
 }
 
-pub async fn list(state: State, user: CurrentUser, query: web::Query<NcQuery>) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+pub async fn list(user: CurrentUser, query: web::Query<NcQuery>) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadProcedures, Resource::None)?;
     let q = query.into_inner();
     let (limit, offset) = Page { limit: q.limit, offset: q.offset }.bounds()?;
     let filter = NcFilter {
@@ -78,15 +75,15 @@ pub async fn list(state: State, user: CurrentUser, query: web::Query<NcQuery>) -
         limit,
         offset,
     };
-    let (items, total) = blocking(move || nonconformities::list(&state.services, &filter)).await?;
+    let (items, total) = blocking(move || nonconformities::list(&user.org, &filter)).await?;
     Ok(HttpResponse::Ok()
         .json(json!({"total": total, "items": items.iter().map(dto::nonconformity).collect::<Vec<_>>()})))
 }
 
-pub async fn get(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+pub async fn get(user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadProcedures, Resource::None)?;
     let id = id_of(&id, ErrorCode::NonconformityNotFound)?;
-    let d = blocking(move || nonconformities::detail(&state.services, id)).await?;
+    let d = blocking(move || nonconformities::detail(&user.org, id)).await?;
     let (nc, similar) = (&d.nc, &d.similar);
     let mut body = dto::nonconformity(nc);
     body["corrective_actions"] = d.actions.iter().map(|a| dto::corrective_action(a, today())).collect();
@@ -113,7 +110,6 @@ pub struct RootCause {
 }
 
 pub async fn root_cause(
-    state: State,
     user: CurrentUser,
     id: web::Path<String>,
     body: web::Json<RootCause>,
@@ -121,15 +117,15 @@ pub async fn root_cause(
     let id = id_of(&id, ErrorCode::NonconformityNotFound)?;
     let RootCause { why, root_cause, similar_checked } = body.into_inner();
     let nc = blocking(move || {
-        nonconformities::record_root_cause(&state.services, &user.0, id, why, &root_cause, similar_checked)
+        nonconformities::record_root_cause(&user.org, &user.actor, id, why, &root_cause, similar_checked)
     })
     .await?;
     Ok(HttpResponse::Ok().json(dto::nonconformity(&nc)))
 }
 
-pub async fn close(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn close(user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
     let id = id_of(&id, ErrorCode::NonconformityNotFound)?;
-    let nc = blocking(move || nonconformities::close(&state.services, &user.0, id)).await?;
+    let nc = blocking(move || nonconformities::close(&user.org, &user.actor, id)).await?;
     Ok(HttpResponse::Ok().json(dto::nonconformity(&nc)))
 }
 
@@ -144,7 +140,7 @@ pub struct NewCa {
     requires_change_of: Option<String>,
 }
 
-pub async fn create_ca(state: State, user: CurrentUser, body: web::Json<NewCa>) -> AppResult<HttpResponse> {
+pub async fn create_ca(user: CurrentUser, body: web::Json<NewCa>) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let new = actions::NewCa {
         nonconformity_ids: b.nonconformity_ids,
@@ -154,7 +150,7 @@ pub async fn create_ca(state: State, user: CurrentUser, body: web::Json<NewCa>) 
         verify_after: b.verify_after,
         requires_change_of: b.requires_change_of,
     };
-    let ca = blocking(move || actions::create(&state.services, &user.0, new)).await?;
+    let ca = blocking(move || actions::create(&user.org, &user.actor, new)).await?;
     Ok(HttpResponse::Created().json(dto::corrective_action(&ca, today())))
 }
 
@@ -168,8 +164,8 @@ pub struct CaQuery {
     offset: Option<i64>,
 }
 
-pub async fn list_ca(state: State, user: CurrentUser, query: web::Query<CaQuery>) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+pub async fn list_ca(user: CurrentUser, query: web::Query<CaQuery>) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadProcedures, Resource::None)?;
     let q = query.into_inner();
     let (limit, offset) = Page { limit: q.limit, offset: q.offset }.bounds()?;
     let filter = CaFilter {
@@ -180,32 +176,31 @@ pub async fn list_ca(state: State, user: CurrentUser, query: web::Query<CaQuery>
         limit,
         offset,
     };
-    let (items, total) = blocking(move || actions::list(&state.services, &filter)).await?;
+    let (items, total) = blocking(move || actions::list(&user.org, &filter)).await?;
     Ok(HttpResponse::Ok().json(
         json!({"total": total, "items": items.iter().map(|a| dto::corrective_action(a, today())).collect::<Vec<_>>()}),
     ))
 }
 
-pub async fn get_ca(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ReadProcedures, Resource::None)?;
+pub async fn get_ca(user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ReadProcedures, Resource::None)?;
     let id = id_of(&id, ErrorCode::CorrectiveActionNotFound)?;
-    let ca = blocking(move || actions::load(&state.services, id)).await?;
+    let ca = blocking(move || actions::load(&user.org, id)).await?;
     Ok(HttpResponse::Ok().json(dto::corrective_action(&ca, today())))
 }
 
 async fn ca_step(
-    state: State,
     user: CurrentUser,
     id: String,
     act: impl FnOnce(&crate::service::Services, &crate::domain::Actor, i32) -> AppResult<CaRecord> + Send + 'static,
 ) -> AppResult<HttpResponse> {
     let id = id_of(&id, ErrorCode::CorrectiveActionNotFound)?;
-    let ca = blocking(move || act(&state.services, &user.0, id)).await?;
+    let ca = blocking(move || act(&user.org, &user.actor, id)).await?;
     Ok(HttpResponse::Ok().json(dto::corrective_action(&ca, today())))
 }
 
-pub async fn start_ca(state: State, user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
-    ca_step(state, user, id.into_inner(), actions::start).await
+pub async fn start_ca(user: CurrentUser, id: web::Path<String>) -> AppResult<HttpResponse> {
+    ca_step(user, id.into_inner(), actions::start).await
 }
 
 #[derive(Deserialize)]
@@ -215,13 +210,12 @@ pub struct Complete {
 }
 
 pub async fn complete_ca(
-    state: State,
     user: CurrentUser,
     id: web::Path<String>,
     body: web::Json<Complete>,
 ) -> AppResult<HttpResponse> {
     let evidence = body.into_inner().evidence;
-    ca_step(state, user, id.into_inner(), move |s, a, id| actions::complete(s, a, id, &evidence)).await
+    ca_step(user, id.into_inner(), move |s, a, id| actions::complete(s, a, id, &evidence)).await
 }
 
 #[derive(Deserialize)]
@@ -232,14 +226,9 @@ pub struct Verify {
     comment: String,
 }
 
-pub async fn verify_ca(
-    state: State,
-    user: CurrentUser,
-    id: web::Path<String>,
-    body: web::Json<Verify>,
-) -> AppResult<HttpResponse> {
+pub async fn verify_ca(user: CurrentUser, id: web::Path<String>, body: web::Json<Verify>) -> AppResult<HttpResponse> {
     let Verify { effective, comment } = body.into_inner();
-    ca_step(state, user, id.into_inner(), move |s, a, id| actions::verify(s, a, id, effective, &comment)).await
+    ca_step(user, id.into_inner(), move |s, a, id| actions::verify(s, a, id, effective, &comment)).await
 }
 
 #[derive(Deserialize)]
@@ -248,12 +237,7 @@ pub struct Link {
     change_request_id: i32,
 }
 
-pub async fn link_change(
-    state: State,
-    user: CurrentUser,
-    id: web::Path<String>,
-    body: web::Json<Link>,
-) -> AppResult<HttpResponse> {
+pub async fn link_change(user: CurrentUser, id: web::Path<String>, body: web::Json<Link>) -> AppResult<HttpResponse> {
     let cr = body.into_inner().change_request_id;
-    ca_step(state, user, id.into_inner(), move |s, a, id| actions::link_change(s, a, id, cr)).await
+    ca_step(user, id.into_inner(), move |s, a, id| actions::link_change(s, a, id, cr)).await
 }

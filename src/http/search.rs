@@ -5,7 +5,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::blocking;
-use crate::app::AppState;
 use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
 use crate::service::ports::SearchQuery;
@@ -22,11 +21,7 @@ pub struct Query {
     limit: Option<usize>,
 }
 
-pub async fn search(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    query: web::Query<Query>,
-) -> AppResult<HttpResponse> {
+pub async fn search(user: CurrentUser, query: web::Query<Query>) -> AppResult<HttpResponse> {
     let q = query.into_inner();
     let text = q.q.unwrap_or_default();
     if text.trim().is_empty() {
@@ -39,7 +34,7 @@ pub async fn search(
         include_obsolete: q.include_obsolete.unwrap_or(false),
         limit: q.limit.unwrap_or(20).clamp(1, 500),
     };
-    let hits = blocking(move || search::search(&state.services, &user.0, &query)).await?;
+    let hits = blocking(move || search::search(&user.org, &user.actor, &query)).await?;
     let items: Vec<_> = hits
         .iter()
         .map(|h| json!({"code": h.code, "title": h.title, "field": h.field, "revision": h.revision, "snippet": h.snippet, "score": h.score}))

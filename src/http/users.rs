@@ -8,6 +8,7 @@ use super::dto::{List, UserDto};
 use crate::app::AppState;
 use crate::domain::{Action, Resource, Role, authorize};
 use crate::error::AppResult;
+use crate::service::deployment::Scope;
 use crate::service::users::{self, NewUser, Operator, UserChange};
 use crate::web_common::CurrentUser;
 
@@ -21,6 +22,9 @@ pub struct CreateUser {
     roles: Vec<Role>,
     #[serde(default)]
     fields: Vec<String>,
+    /// The organisation (slug) the account belongs to: the caller's own (or the one the path
+    /// names) by default, or a descendant the caller administers.
+    org: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -34,10 +38,11 @@ pub struct UpdateUser {
     password: Option<String>,
 }
 
-pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
-    authorize(&user.0, Action::ManageUsers, Resource::None)?;
-    let all = blocking(move || crate::service::users::all(&state.services)).await?;
-    let items: Vec<UserDto> = all.into_iter().map(UserDto::from).collect();
+pub async fn list(user: CurrentUser) -> AppResult<HttpResponse> {
+    authorize(&user.actor, Action::ManageUsers, Resource::None)?;
+    let slug = user.org.org.slug.clone();
+    let all = blocking(move || crate::service::users::all(&user.org)).await?;
+    let items: Vec<UserDto> = all.into_iter().map(|u| UserDto::of(u, &slug)).collect();
     let total = items.len() as i64;
     Ok(HttpResponse::Ok().json(List { items, total }))
 }
@@ -47,28 +52,33 @@ pub async fn create(
     user: CurrentUser,
     body: web::Json<CreateUser>,
 ) -> AppResult<HttpResponse> {
-    let CreateUser { username, display_name, password, roles, fields } = body.into_inner();
+    let CreateUser { username, display_name, password, roles, fields, org } = body.into_inner();
     let new = NewUser { username, display_name, password, roles, fields };
-    let created = blocking(move || users::create(&state.services, Operator::Admin(&user.0), new)).await?;
-    Ok(HttpResponse::Created().json(UserDto::from(created)))
+    let target = match org {
+        None => Scope { actor: user.actor, services: user.org },
+        Some(slug) => state.deployment.scope(user.actor, Some(&slug))?,
+    };
+    let slug = target.services.org.slug.clone();
+    let created = blocking(move || users::create(&target.services, Operator::Admin(&target.actor), new)).await?;
+    Ok(HttpResponse::Created().json(UserDto::of(created, &slug)))
 }
 
 pub async fn update(
-    state: web::Data<AppState>,
     user: CurrentUser,
     username: web::Path<String>,
     body: web::Json<UpdateUser>,
 ) -> AppResult<HttpResponse> {
     let UpdateUser { display_name, roles, fields, active, password } = body.into_inner();
     let change = UserChange { display_name, roles, fields, active };
+    let slug = user.org.org.slug.clone();
     let username = username.into_inner();
     let updated = blocking(move || {
-        let s = &state.services;
+        let s = &user.org;
         if let Some(password) = password {
-            users::set_password(s, Operator::Admin(&user.0), &username, &password)?;
+            users::set_password(s, Operator::Admin(&user.actor), &username, &password)?;
         }
-        users::update(s, Operator::Admin(&user.0), &username, change)
+        users::update(s, Operator::Admin(&user.actor), &username, change)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(UserDto::from(updated)))
+    Ok(HttpResponse::Ok().json(UserDto::of(updated, &slug)))
 }

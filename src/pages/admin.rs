@@ -38,8 +38,8 @@ fn parse_roles(names: &[String]) -> AppResult<Vec<Role>> {
 
 /// An empty or filled account form, with the fields known to the system.
 async fn form(reader: &Reader, user: Option<&UserRecord>) -> AppResult<UserForm> {
-    let state = reader.state.clone();
-    let all_fields = blocking(move || crate::service::catalog::fields(&state.services)).await?;
+    let state = reader.org.clone();
+    let all_fields = blocking(move || crate::service::catalog::fields(&state)).await?;
     let lang = reader.lang.code();
     let roles = user.map(|u| u.roles.clone()).unwrap_or_else(|| vec![Role::Staff]);
     let fields = user.map(|u| u.fields.clone()).unwrap_or_default();
@@ -92,8 +92,8 @@ fn refill(form: &mut UserForm, body: &UserFormBody) {
 
 pub async fn users(reader: Reader) -> AppResult<HttpResponse> {
     authorize(&reader.actor, Action::ManageUsers, Resource::None)?;
-    let state = reader.state.clone();
-    let all = blocking(move || crate::service::users::all(&state.services)).await?;
+    let state = reader.org.clone();
+    let all = blocking(move || crate::service::users::all(&state)).await?;
     let form = form(&reader, None).await?;
     super::html(&AdminUsersPage { c: reader.chrome(), users: all, form })
 }
@@ -109,9 +109,9 @@ pub async fn create_user(reader: Reader, body: web::Bytes) -> AppResult<HttpResp
         roles: parse_roles(&body.roles)?,
         fields: body.fields.clone(),
     };
-    let state = reader.state.clone();
+    let state = reader.org.clone();
     let actor = reader.actor.clone();
-    match blocking(move || users::create(&state.services, Operator::Admin(&actor), new)).await {
+    match blocking(move || users::create(&state, Operator::Admin(&actor), new)).await {
         Ok(created) => Ok(see_other(&format!("/admin/users/{}?saved=1", created.username))),
         Err(e) => {
             let Some(status) = form_error_status(&e) else {
@@ -120,8 +120,8 @@ pub async fn create_user(reader: Reader, body: web::Bytes) -> AppResult<HttpResp
             let mut form = form(&reader, None).await?;
             refill(&mut form, &body);
             form.errors = errors_for(&reader, &e);
-            let state = reader.state.clone();
-            let all = blocking(move || crate::service::users::all(&state.services)).await?;
+            let state = reader.org.clone();
+            let all = blocking(move || crate::service::users::all(&state)).await?;
             super::html_with(status, &AdminUsersPage { c: reader.chrome(), users: all, form })
         }
     }
@@ -133,10 +133,9 @@ pub struct SavedQuery {
 }
 
 async fn load_user(reader: &Reader, username: String) -> AppResult<UserRecord> {
-    let state = reader.state.clone();
+    let state = reader.org.clone();
     blocking(move || {
         state
-            .services
             .users
             .user(&username)?
             .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, "Không có tài khoản này."))
@@ -169,9 +168,9 @@ pub async fn update_user(reader: Reader, username: web::Path<String>, body: web:
         active: Some(body.active.is_some()),
     };
     let password = body.password.clone().filter(|p| !p.is_empty());
-    let (state, actor, name) = (reader.state.clone(), reader.actor.clone(), username.clone());
+    let (state, actor, name) = (reader.org.clone(), reader.actor.clone(), username.clone());
     let outcome = blocking(move || {
-        let s = &state.services;
+        let s = &state;
         if let Some(password) = password {
             users::set_password(s, Operator::Admin(&actor), &name, &password)?;
         }
@@ -203,7 +202,7 @@ pub async fn events(reader: Reader, query: web::Query<EventsQuery>) -> AppResult
     let EventsQuery { entity, actor } = query.into_inner();
     let (entity, actor) = (entity.unwrap_or_default(), actor.unwrap_or_default());
     let filter: EventFilter = crate::service::audit_log::filter_by(Some(entity.clone()), Some(actor.clone()), 200, 0);
-    let state = reader.state.clone();
-    let (events, total) = blocking(move || crate::service::audit_log::events(&state.services, &filter)).await?;
+    let state = reader.org.clone();
+    let (events, total) = blocking(move || crate::service::audit_log::events(&state, &filter)).await?;
     super::html(&AdminEventsPage { c: reader.chrome(), events, total, entity, actor })
 }

@@ -27,12 +27,9 @@ pub struct YearQuery {
 
 pub async fn list(reader: Reader, query: web::Query<YearQuery>) -> AppResult<HttpResponse> {
     let year = query.year.unwrap_or_else(|| Utc::now().year());
-    let (state, lang) = (reader.state.clone(), reader.lang.code());
+    let (state, lang) = (reader.org.clone(), reader.lang.code());
     let (audits, programme) = blocking(move || {
-        Ok((
-            crate::service::quality::audits::list(&state.services, None)?,
-            programme::programme(&state.services, year, lang)?,
-        ))
+        Ok((crate::service::quality::audits::list(&state, None)?, programme::programme(&state, year, lang)?))
     })
     .await?;
     let can_plan = authorize(&reader.actor, Action::PlanAudit, Resource::None).is_ok();
@@ -71,12 +68,10 @@ async fn plan_page(
     status: StatusCode,
     error: Option<(String, bool)>,
 ) -> AppResult<HttpResponse> {
-    let state = reader.state.clone();
+    let state = reader.org.clone();
     let lang = reader.lang.code();
-    let (fields, users) = blocking(move || {
-        Ok((crate::service::catalog::fields(&state.services)?, crate::service::users::all(&state.services)?))
-    })
-    .await?;
+    let (fields, users) =
+        blocking(move || Ok((crate::service::catalog::fields(&state)?, crate::service::users::all(&state)?))).await?;
     let auditors: Vec<_> = users.into_iter().filter(|u| u.active && u.roles.contains(&Role::Auditor)).collect();
     let f = AuditForm {
         title: form.title,
@@ -148,8 +143,8 @@ pub async fn plan(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
     })();
     let outcome = match parsed {
         Ok(new) => {
-            let (state, actor) = (reader.state.clone(), reader.actor.clone());
-            blocking(move || audits::plan(&state.services, &actor, new)).await
+            let (state, actor) = (reader.org.clone(), reader.actor.clone());
+            blocking(move || audits::plan(&state, &actor, new)).await
         }
         Err(e) => Err(e),
     };
@@ -172,10 +167,10 @@ async fn audit_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> AppResult<HttpResponse> {
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
     let (report, scope) = blocking(move || {
-        let r = audits::report_of(&state.services, &actor, id)?;
-        let scope = audits::audited_procedures(&state.services, &r.audit)?;
+        let r = audits::report_of(&state, &actor, id)?;
+        let scope = audits::audited_procedures(&state, &r.audit)?;
         Ok((r, scope))
     })
     .await?;
@@ -212,8 +207,8 @@ pub async fn detail(reader: Reader, id: web::Path<String>, query: web::Query<Sav
 
 pub async fn report(reader: Reader, id: web::Path<String>) -> AppResult<HttpResponse> {
     let id = id_of(&id)?;
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
-    let r = blocking(move || audits::report_of(&state.services, &actor, id)).await?;
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
+    let r = blocking(move || audits::report_of(&state, &actor, id)).await?;
     let printed_on = reader.tr().date(Utc::now().date_naive());
     super::html(&AuditReportPage { c: reader.chrome(), a: r.audit, findings: r.findings, counts: r.counts, printed_on })
 }
@@ -246,9 +241,9 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
     }
     let form: ActionForm = parse_form(&body)?;
     reader.check_csrf(&form.csrf)?;
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
     let outcome = blocking(move || {
-        let s = &state.services;
+        let s = &state;
         match action.as_str() {
             "start" => audits::start(s, &actor, id).map(|_| ()),
             "close" => audits::close(s, &actor, id).map(|_| ()),
@@ -292,13 +287,13 @@ async fn save_checklist(reader: Reader, id: i32, body: &[u8]) -> AppResult<HttpR
             updates.push((item, result, note));
         }
     }
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
     blocking(move || {
-        let current = crate::service::quality::audits::checklist_of(&state.services, id)?;
+        let current = crate::service::quality::audits::checklist_of(&state, id)?;
         for (item, result, note) in updates {
             let unchanged = current.iter().any(|c| c.id == item && c.result == result && c.note == note.trim());
             if !unchanged {
-                audits::check(&state.services, &actor, id, item, result, &note)?;
+                audits::check(&state, &actor, id, item, result, &note)?;
             }
         }
         Ok(())

@@ -90,10 +90,10 @@ pub async fn login(
         let message = t.get("error.csrf_failed");
         return render_login(&req, &state, StatusCode::FORBIDDEN, Some(message), next, form.username);
     }
-    let services = state.clone();
+    let deployment = state.deployment.clone();
     let (username, password) = (form.username.clone(), form.password);
     let address = client_address(&req, &state.settings);
-    match blocking(move || auth::login(&services.services, &username, &password, address)).await {
+    match blocking(move || auth::login(&deployment, &username, &password, address)).await {
         Ok(issued) => Ok(HttpResponse::SeeOther()
             .cookie(session::session_cookie(
                 &issued.token,
@@ -120,8 +120,8 @@ pub struct LogoutForm {
 pub async fn logout(req: HttpRequest, reader: Reader, form: web::Form<LogoutForm>) -> AppResult<HttpResponse> {
     reader.check_csrf(&form.csrf)?;
     if let Some(token) = req.cookie(TOKEN_COOKIE).map(|c| c.value().to_owned()) {
-        let state = reader.state.clone();
-        blocking(move || auth::logout(&state.services, &token)).await?;
+        let deployment = reader.state.deployment.clone();
+        blocking(move || auth::logout(&deployment, &token)).await?;
     }
     Ok(HttpResponse::SeeOther()
         .cookie(session::expired_cookie(TOKEN_COOKIE, is_https(&req, &reader.state.settings)))

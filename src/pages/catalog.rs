@@ -16,11 +16,11 @@ fn effective(field: Option<String>, kind: Option<ProcedureKind>, text: Option<St
 }
 
 pub async fn home(reader: Reader) -> AppResult<HttpResponse> {
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
     let (system, fields, d) = blocking(move || {
-        let system = catalog::procedures(&state.services, &effective(None, Some(ProcedureKind::Mandatory), None))?.0;
-        let fields = catalog::fields(&state.services)?.into_iter().filter(|f| !f.field.system).collect();
-        Ok((system, fields, crate::service::dashboard::dashboard(&state.services, &actor)?))
+        let system = catalog::procedures(&state, &effective(None, Some(ProcedureKind::Mandatory), None))?.0;
+        let fields = catalog::fields(&state)?.into_iter().filter(|f| !f.field.system).collect();
+        Ok((system, fields, crate::service::dashboard::dashboard(&state, &actor)?))
     })
     .await?;
     use crate::domain::{Action, Resource, authorize};
@@ -38,11 +38,11 @@ pub async fn home(reader: Reader) -> AppResult<HttpResponse> {
 pub async fn field(reader: Reader, code: web::Path<String>) -> AppResult<HttpResponse> {
     let not_found = || AppError::not_found(ErrorCode::NotFound, "Không có lĩnh vực này.");
     let code = FieldCode::parse(&code).ok_or_else(not_found)?;
-    let state = reader.state.clone();
+    let state = reader.org.clone();
     let wanted = code.to_string();
     let (field, (items, total)) = blocking(move || {
-        let field = catalog::fields(&state.services)?.into_iter().find(|f| f.field.code == wanted);
-        let list = catalog::procedures(&state.services, &effective(Some(wanted), None, None))?;
+        let field = catalog::fields(&state)?.into_iter().find(|f| f.field.code == wanted);
+        let list = catalog::procedures(&state, &effective(Some(wanted), None, None))?;
         Ok((field, list))
     })
     .await?;

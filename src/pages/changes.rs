@@ -29,8 +29,8 @@ pub struct ListQuery {
 pub async fn list(reader: Reader, query: web::Query<ListQuery>) -> AppResult<HttpResponse> {
     let status = query.into_inner().status.unwrap_or_default();
     let filter = ChangeFilter { status: ChangeStatus::parse(&status), limit: 500, ..Default::default() };
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
-    let (items, _) = blocking(move || view::list(&state.services, &actor, filter)).await?;
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
+    let (items, _) = blocking(move || view::list(&state, &actor, filter)).await?;
     let can_create = authorize(&reader.actor, Action::ManageDocuments, Resource::None).is_ok();
     super::html(&ChangeListPage { c: reader.chrome(), items, status, statuses: ChangeStatus::ALL.to_vec(), can_create })
 }
@@ -48,10 +48,10 @@ async fn new_page(
     markdown: String,
     error: Option<String>,
 ) -> AppResult<ChangeNewPage<'_>> {
-    let state = reader.state.clone();
+    let state = reader.org.clone();
     let filter =
         ProcedureFilter { status: Some(crate::domain::ProcedureStatus::Effective), limit: 500, ..Default::default() };
-    let procedures = blocking(move || Ok(crate::service::catalog::procedures(&state.services, &filter)?.0)).await?;
+    let procedures = blocking(move || Ok(crate::service::catalog::procedures(&state, &filter)?.0)).await?;
     Ok(ChangeNewPage {
         c: reader.chrome(),
         procedures,
@@ -96,8 +96,8 @@ pub async fn create(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse>
         .ok_or_else(|| AppError::bad_request(ErrorCode::MalformedForm, "Loại thay đổi không hợp lệ."))?;
     let markdown = Some(form.markdown.clone()).filter(|m| !m.trim().is_empty());
     let new = create::NewChange { code: form.code.trim().to_owned(), reason: form.reason.clone(), kind, markdown };
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
-    match blocking(move || create::create(&state.services, &actor, new)).await {
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
+    match blocking(move || create::create(&state, &actor, new)).await {
         Ok(cr) => Ok(see_other(&format!("/change-requests/{}", cr.id))),
         Err(e) => {
             let Some(status) = form_error_status(&e) else { return Err(e) };
@@ -120,10 +120,10 @@ async fn detail_page(
     error: Option<(&'static str, Option<&'static str>, String)>,
     notice: Option<&str>,
 ) -> AppResult<HttpResponse> {
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
     let (v, users) = blocking(move || {
-        let v = view::view(&state.services, &actor, id)?;
-        Ok((v, crate::service::users::all(&state.services)?))
+        let v = view::view(&state, &actor, id)?;
+        Ok((v, crate::service::users::all(&state)?))
     })
     .await?;
     let me = &reader.actor;
@@ -187,8 +187,8 @@ pub async fn detail(reader: Reader, id: web::Path<String>, query: web::Query<Not
 pub async fn edit_form(reader: Reader, id: web::Path<String>) -> AppResult<HttpResponse> {
     authorize(&reader.actor, Action::ManageDocuments, Resource::None)?;
     let id = id_of(&id)?;
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
-    let v = blocking(move || view::view(&state.services, &actor, id)).await?;
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
+    let v = blocking(move || view::view(&state, &actor, id)).await?;
     let preview = parse_document(&v.markdown).map(|d| render_html(&d.body)).unwrap_or_default();
     super::html(&ChangeEditPage { c: reader.chrome(), cr: v.cr, markdown: v.markdown, preview, problems: v.problems })
 }
@@ -205,15 +205,15 @@ pub async fn save_edit(reader: Reader, id: web::Path<String>, body: web::Bytes) 
     reader.check_csrf(&form.csrf)?;
     // Browsers send CRLF line ends from a textarea; the store keeps LF.
     let markdown = form.markdown.replace("\r\n", "\n");
-    let (state, actor, text) = (reader.state.clone(), reader.actor.clone(), markdown.clone());
-    match blocking(move || edit::save_content(&state.services, &actor, id, &text)).await {
+    let (state, actor, text) = (reader.org.clone(), reader.actor.clone(), markdown.clone());
+    match blocking(move || edit::save_content(&state, &actor, id, &text)).await {
         Ok(_) => Ok(see_other(&format!("/change-requests/{id}?saved=1"))),
         Err(e) if e.code == ErrorCode::InvalidDocument => {
-            let (state, actor, text) = (reader.state.clone(), reader.actor.clone(), markdown.clone());
+            let (state, actor, text) = (reader.org.clone(), reader.actor.clone(), markdown.clone());
             let (cr, found) = blocking(move || {
-                let v = view::view(&state.services, &actor, id)?;
+                let v = view::view(&state, &actor, id)?;
                 let code = crate::service::change_control::code_of(&v.cr)?;
-                Ok((v.cr, problems(&state.services, &code, &text)?))
+                Ok((v.cr, problems(&state, &code, &text)?))
             })
             .await?;
             let preview = parse_document(&markdown).map(|d| render_html(&d.body)).unwrap_or_default();
@@ -268,9 +268,9 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
             d.parse().map_err(|_| AppError::bad_request(ErrorCode::MalformedForm, "Ngày hiệu lực không hợp lệ."))?,
         ),
     };
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
     let outcome = blocking(move || {
-        let s = &state.services;
+        let s = &state;
         match name {
             "submit" => workflow::submit(s, &actor, id, form.reviewers, form.approver).map(|_| ()),
             "review" => {

@@ -26,14 +26,14 @@ pub async fn acknowledge(reader: Reader, code: web::Path<String>, body: web::Byt
     let form: AckForm = parse_form(&body)?;
     reader.check_csrf(&form.csrf)?;
     let code = code.into_inner();
-    let (state, actor, c) = (reader.state.clone(), reader.actor.clone(), code.clone());
-    blocking(move || acknowledgements::acknowledge(&state.services, &actor, &c, form.revision)).await?;
+    let (state, actor, c) = (reader.org.clone(), reader.actor.clone(), code.clone());
+    blocking(move || acknowledgements::acknowledge(&state, &actor, &c, form.revision)).await?;
     Ok(see_other(&format!("/procedures/{code}")))
 }
 
 pub async fn who_read(reader: Reader, code: web::Path<String>) -> AppResult<HttpResponse> {
-    let (state, actor, code) = (reader.state.clone(), reader.actor.clone(), code.into_inner());
-    let s = blocking(move || acknowledgements::status(&state.services, &actor, &code, None)).await?;
+    let (state, actor, code) = (reader.org.clone(), reader.actor.clone(), code.into_inner());
+    let s = blocking(move || acknowledgements::status(&state, &actor, &code, None)).await?;
     super::html(&AcknowledgementsPage { c: reader.chrome(), s })
 }
 
@@ -49,8 +49,8 @@ pub async fn periodic(reader: Reader, code: web::Path<String>, body: web::Bytes)
     let form: PeriodicForm = parse_form(&body)?;
     reader.check_csrf(&form.csrf)?;
     let code = code.into_inner();
-    let (state, actor, c) = (reader.state.clone(), reader.actor.clone(), code.clone());
-    blocking(move || periodic_review::record(&state.services, &actor, &c, &form.outcome, &form.comment)).await?;
+    let (state, actor, c) = (reader.org.clone(), reader.actor.clone(), code.clone());
+    blocking(move || periodic_review::record(&state, &actor, &c, &form.outcome, &form.comment)).await?;
     Ok(see_other(&format!("/procedures/{code}#periodic")))
 }
 
@@ -62,18 +62,17 @@ pub struct DiffQuery {
 
 pub async fn diff(reader: Reader, code: web::Path<String>, query: web::Query<DiffQuery>) -> AppResult<HttpResponse> {
     let DiffQuery { from, to } = query.into_inner();
-    let (state, code) = (reader.state.clone(), code.into_inner());
+    let (state, code) = (reader.org.clone(), code.into_inner());
     let c = code.clone();
-    let diff = blocking(move || catalog::diff(&state.services, &c, from, to)).await?;
+    let diff = blocking(move || catalog::diff(&state, &c, from, to)).await?;
     super::html(&ProcedureDiffPage { c: reader.chrome(), code, from, to, diff })
 }
 
 pub async fn review_due(reader: Reader) -> AppResult<HttpResponse> {
-    let state = reader.state.clone();
-    let (due, flagged) = blocking(move || {
-        Ok((periodic_review::due(&state.services)?, crate::service::catalog::citing_superseded(&state.services)?))
-    })
-    .await?;
+    let state = reader.org.clone();
+    let (due, flagged) =
+        blocking(move || Ok((periodic_review::due(&state)?, crate::service::catalog::citing_superseded(&state)?)))
+            .await?;
     super::html(&ReviewDuePage { c: reader.chrome(), due, flagged })
 }
 
@@ -88,8 +87,8 @@ async fn legal_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> AppResult<HttpResponse> {
-    let state = reader.state.clone();
-    let items = blocking(move || legal::list(&state.services)).await?;
+    let state = reader.org.clone();
+    let items = blocking(move || legal::list(&state)).await?;
     let secretary = authorize(&reader.actor, Action::ManageDocuments, Resource::None).is_ok();
     let types = &crate::domain::legal_basis::DOCUMENT_TYPES[..];
     super::html_with(status, &LegalBasesPage { c: reader.chrome(), items, secretary, types, error, notice })
@@ -137,8 +136,8 @@ pub async fn add_legal(reader: Reader, body: web::Bytes) -> AppResult<HttpRespon
         amended_by: vec![],
         note: None,
     };
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
-    match blocking(move || legal::add(&state.services, &actor, new)).await {
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
+    match blocking(move || legal::add(&state, &actor, new)).await {
         Ok(added) => Ok(see_other(&format!("/legal-bases#{}", added.key))),
         Err(e) => match form_error_status(&e) {
             Some(status) => legal_page(&reader, status, Some(reader.tr().error(&e)), None).await,
@@ -156,9 +155,9 @@ struct SupersedeForm {
 pub async fn supersede(reader: Reader, key: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
     let form: SupersedeForm = parse_form(&body)?;
     reader.check_csrf(&form.csrf)?;
-    let (state, actor, key) = (reader.state.clone(), reader.actor.clone(), key.into_inner());
+    let (state, actor, key) = (reader.org.clone(), reader.actor.clone(), key.into_inner());
     let by = form.superseded_by.trim().to_owned();
-    match blocking(move || legal::supersede(&state.services, &actor, &key, &by)).await {
+    match blocking(move || legal::supersede(&state, &actor, &key, &by)).await {
         Ok((basis, flagged)) => {
             let codes = if flagged.is_empty() { "—".to_owned() } else { flagged.join(", ") };
             Ok(see_other(&format!("/legal-bases?flagged={}#{}", super::errors::urlencoding(&codes), basis.key)))

@@ -18,10 +18,10 @@ fn status_key(status: ProcedureStatus) -> &'static str {
 }
 
 async fn rows(reader: &Reader) -> AppResult<Vec<(ProcedureRecord, String, &'static str)>> {
-    let state = reader.state.clone();
+    let state = reader.org.clone();
     let lang = reader.lang.code();
     blocking(move || {
-        let s = &state.services;
+        let s = &state;
         let fields = catalog::fields(s)?;
         let mut out = Vec::new();
         let mut filter = ProcedureFilter { limit: 500, ..Default::default() };

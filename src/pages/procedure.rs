@@ -17,12 +17,12 @@ use crate::web_common::blocking;
 /// case does not wait for the blocking pool.
 async fn load(reader: &Reader, code: String, revision: Option<i32>) -> AppResult<Reading> {
     let username = &reader.actor.username;
-    if let Some(hit) = reading::cached(&reader.state.services, &code, revision, username) {
+    if let Some(hit) = reading::cached(&reader.org, &code, revision, username) {
         return Ok(hit);
     }
-    let state = reader.state.clone();
+    let state = reader.org.clone();
     let username = username.clone();
-    blocking(move || reading::load(&state.services, &code, revision, &username)).await
+    blocking(move || reading::load(&state, &code, revision, &username)).await
 }
 
 fn signoffs(r: &RevisionRecord) -> [Option<String>; 3] {

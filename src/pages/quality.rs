@@ -47,8 +47,8 @@ pub async fn register(reader: Reader, query: web::Query<RegisterQuery>) -> AppRe
         limit: 500,
         ..Default::default()
     };
-    let state = reader.state.clone();
-    let (items, _) = blocking(move || nonconformities::list(&state.services, &filter)).await?;
+    let state = reader.org.clone();
+    let (items, _) = blocking(move || nonconformities::list(&state, &filter)).await?;
     let can_manage = authorize(&reader.actor, Action::ManageNonconformities, Resource::None).is_ok();
     super::html(&NcsPage {
         c: reader.chrome(),
@@ -105,8 +105,8 @@ pub async fn open(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
         severity: Severity::parse(&form.severity).ok_or_else(bad)?,
         correction: Some(form.correction),
     };
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
-    match blocking(move || nonconformities::open(&state.services, &actor, new)).await {
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
+    match blocking(move || nonconformities::open(&state, &actor, new)).await {
         Ok(nc) => Ok(see_other(&format!("/nonconformities/{}", nc.id))),
         Err(e) => match form_error_status(&e) {
             Some(status) => {
@@ -126,14 +126,14 @@ pub async fn open(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
 }
 
 async fn load(reader: &Reader, id: i32) -> AppResult<NcDetail> {
-    let state = reader.state.clone();
-    blocking(move || nonconformities::detail(&state.services, id)).await
+    let state = reader.org.clone();
+    blocking(move || nonconformities::detail(&state, id)).await
 }
 
 async fn nc_page(reader: &Reader, id: i32, status: StatusCode, error: Option<String>) -> AppResult<HttpResponse> {
     let NcDetail { nc, actions, similar, fixed_by, finding_audit } = load(reader, id).await?;
-    let state = reader.state.clone();
-    let users = blocking(move || crate::service::users::all(&state.services)).await?;
+    let state = reader.org.clone();
+    let users = blocking(move || crate::service::users::all(&state)).await?;
     let me = &reader.actor;
     let can_manage = authorize(me, Action::ManageNonconformities, Resource::None).is_ok();
     let today = Utc::now().date_naive();
@@ -191,9 +191,9 @@ pub async fn nc_act(reader: Reader, path: web::Path<(String, String)>, body: web
     let id = id_of(&raw)?;
     let form: NcForm = parse_form(&body)?;
     reader.check_csrf(&form.csrf)?;
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
     let outcome = blocking(move || {
-        let s = &state.services;
+        let s = &state;
         match action.as_str() {
             "root-cause" => nonconformities::record_root_cause(
                 s,
@@ -263,9 +263,9 @@ pub async fn create_action(reader: Reader, body: web::Bytes) -> AppResult<HttpRe
             requires_change_of: Some(form.requires_change_of.clone()),
         })
     })();
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
     let outcome = match parsed {
-        Ok(new) => blocking(move || actions::create(&state.services, &actor, new)).await,
+        Ok(new) => blocking(move || actions::create(&state, &actor, new)).await,
         Err(e) => Err(e),
     };
     match outcome {
@@ -282,9 +282,9 @@ pub async fn ca_act(reader: Reader, path: web::Path<(String, String)>, body: web
     let id = id_of(&raw)?;
     let form: CaForm = parse_form(&body)?;
     reader.check_csrf(&form.csrf)?;
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
     let outcome = blocking(move || {
-        let s = &state.services;
+        let s = &state;
         match action.as_str() {
             "start" => actions::start(s, &actor, id),
             "complete" => actions::complete(s, &actor, id, &form.evidence),
@@ -293,8 +293,8 @@ pub async fn ca_act(reader: Reader, path: web::Path<(String, String)>, body: web
         }
     })
     .await;
-    let state = reader.state.clone();
-    let ca = blocking(move || actions::load(&state.services, id)).await?;
+    let state = reader.org.clone();
+    let ca = blocking(move || actions::load(&state, id)).await?;
     let nc_id = ca.nonconformities.first().copied().unwrap_or_default();
     match outcome {
         Ok(_) => Ok(see_other(&format!("/nonconformities/{nc_id}#ca-{id}"))),
@@ -325,8 +325,8 @@ pub async fn action_list(reader: Reader, query: web::Query<CaQuery>) -> AppResul
         limit: 500,
         offset: 0,
     };
-    let state = reader.state.clone();
-    let (items, _) = blocking(move || actions::list(&state.services, &filter)).await?;
+    let state = reader.org.clone();
+    let (items, _) = blocking(move || actions::list(&state, &filter)).await?;
     let items = items.into_iter().map(|a| (a.clone(), overdue(&a, today))).collect();
     let statuses = CaStatus::ALL.iter().map(|s| s.as_str()).collect();
     super::html(&CasPage { c: reader.chrome(), items, statuses, status, owner, overdue: overdue_only })

@@ -27,10 +27,10 @@ pub async fn page(reader: Reader, query: web::Query<Query>) -> AppResult<HttpRes
         limit: 50,
         ..Default::default()
     };
-    let (state, actor) = (reader.state.clone(), reader.actor.clone());
+    let (state, actor) = (reader.org.clone(), reader.actor.clone());
     let (hits, fields) = blocking(move || {
-        let hits = if query.text.trim().is_empty() { vec![] } else { search::search(&state.services, &actor, &query)? };
-        Ok((hits, crate::service::catalog::fields(&state.services)?))
+        let hits = if query.text.trim().is_empty() { vec![] } else { search::search(&state, &actor, &query)? };
+        Ok((hits, crate::service::catalog::fields(&state)?))
     })
     .await?;
     let lang = reader.lang.code();

@@ -13,6 +13,7 @@ use crate::app::AppState;
 use crate::domain::Actor;
 use crate::domain::ErrorCode;
 use crate::error::{AppError, AppResult};
+use crate::service::Services;
 use crate::web_common::{CurrentUser, TOKEN_COOKIE, constant_time_eq, csrf_for_session};
 
 pub const LANG_COOKIE: &str = "qms_lang";
@@ -29,6 +30,8 @@ pub struct Reader {
     pub lang: Lang,
     pub csrf: String,
     pub state: web::Data<AppState>,
+    /// The services of the organisation the page shows (see `CurrentUser`).
+    pub org: Services,
     pub path: String,
 }
 
@@ -59,9 +62,9 @@ impl FromRequest for Reader {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let path = req.uri().path_and_query().map_or("/".into(), |p| p.to_string());
         Box::pin(async move {
-            let CurrentUser(actor) = user.await?;
+            let CurrentUser { actor, org } = user.await?;
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
-            Ok(Reader { actor, lang, csrf: csrf_for_session(&token), state, path })
+            Ok(Reader { actor, lang, csrf: csrf_for_session(&token), state, org, path })
         })
     }
 }

@@ -1,4 +1,8 @@
-//! `SearchIndex` on tantivy. Every text is indexed twice: as written (lower-cased) and folded
+//! `SearchIndex` on tantivy. One index serves the deployment: each document names its
+//! organisation, and the only way to the index from a use case is `ScopedSearch`, which adds the
+//! organisation to every query, replacement, count and marker. One index rather than one per
+//! organisation because a province runs 150 of them: one writer, one committer thread and one
+//! reader instead of 150 of each. Every text is indexed twice: as written (lower-cased) and folded
 //! (tones removed, đ→d), so a query without diacritics finds everything while a query with them
 //! ranks exact matches first. Text is NFC-normalised first: Vietnamese typed on different systems
 //! arrives composed or decomposed.
@@ -7,7 +11,9 @@ mod committer;
 mod schema;
 mod snippet;
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
@@ -16,6 +22,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::domain::organisation::OrgId;
 use crate::service::ports::{PortError, PortResult, SearchDoc, SearchHit, SearchIndex, SearchQuery};
 use schema::{Fields, QueryWords};
 
@@ -34,6 +41,16 @@ pub struct TantivySearch {
     reader: IndexReader,
     fields: Fields,
     committer: committer::Committer,
+    /// Each organisation's marker (the store commit its documents reflect), as queued; the whole
+    /// map is the payload of every commit.
+    markers: Mutex<BTreeMap<String, String>>,
+}
+
+/// The index as one organisation sees it: the `SearchIndex` port of that organisation.
+#[derive(Clone)]
+pub struct ScopedSearch {
+    index: Arc<TantivySearch>,
+    org: String,
 }
 
 impl TantivySearch {
@@ -56,14 +73,27 @@ impl TantivySearch {
             }
         };
         let committer = committer::Committer::start(index.clone(), reader.clone());
-        Ok(Self { index, reader, fields, committer })
+        let payload = index.load_metas().map_err(failure)?.payload;
+        // A payload that is not a map (an index written before organisations) names nothing:
+        // start-up then re-indexes each organisation from its catalogue.
+        let markers = payload.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default();
+        Ok(Self { index, reader, fields, committer, markers: Mutex::new(markers) })
     }
 
-    fn filters(&self, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
+    /// The index as organisation `org` sees it.
+    pub fn scoped(self: &Arc<Self>, org: OrgId) -> ScopedSearch {
+        ScopedSearch { index: self.clone(), org: org.to_string() }
+    }
+
+    fn org_term(&self, org: &str) -> Term {
+        Term::from_field_text(self.fields.org, org)
+    }
+
+    fn filters(&self, org: &str, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
         let term = |field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
         };
-        let mut out = Vec::new();
+        let mut out = vec![(Occur::Must, term(self.fields.org, org))];
         if let Some(field) = q.field.as_deref().filter(|f| !f.is_empty()) {
             out.push((Occur::Must, term(self.fields.field, field)));
         }
@@ -80,7 +110,7 @@ impl TantivySearch {
     /// the fields holding all of them, as written or folded, and a phrase in a title or heading
     /// add to the rank. Each part is an intersection of single posting lists, so a query over a
     /// province's 100,000 procedures reads each word's list once per field, not a union of them.
-    fn query(&self, q: &SearchQuery, text: &str, words: &QueryWords) -> BooleanQuery {
+    fn query(&self, org: &str, q: &SearchQuery, text: &str, words: &QueryWords) -> BooleanQuery {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, Box::new(all_of(f.all_folded, &words.folded)))];
@@ -98,7 +128,7 @@ impl TantivySearch {
         }
         let (phrase, _) = phrases.parse_query_lenient(&format!("\"{}\"", plain.trim()));
         clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, 2.0))));
-        clauses.extend(self.filters(q));
+        clauses.extend(self.filters(org, q));
         BooleanQuery::new(clauses)
     }
 }
@@ -138,18 +168,20 @@ fn all_of(field: Field, words: &[String]) -> BooleanQuery {
     BooleanQuery::new(words.iter().map(term).collect())
 }
 
-impl SearchIndex for TantivySearch {
+impl SearchIndex for ScopedSearch {
     fn upsert(&self, docs: &[SearchDoc], marker: Option<&str>) -> PortResult<()> {
+        let shared = &self.index;
         let prepared: Vec<(Term, TantivyDocument)> = docs
             .iter()
             .map(|d| {
-                let replaced = Term::from_field_text(self.fields.code, &d.code);
+                let replaced = Term::from_field_text(shared.fields.key, &schema::key(&self.org, &d.code));
                 let normalised =
                     SearchDoc { title: nfc(&d.title), headings: nfc(&d.headings), body: nfc(&d.body), ..d.clone() };
-                (replaced, self.fields.document(&normalised))
+                (replaced, shared.fields.document(&self.org, &normalised))
             })
             .collect();
-        self.committer.change(marker, move |w| {
+        let payload = marker.map(|m| shared.mark(&self.org, m));
+        shared.committer.change(payload.as_deref(), move |w| {
             for (replaced, document) in prepared {
                 w.delete_term(replaced);
                 w.add_document(document)?;
@@ -159,36 +191,53 @@ impl SearchIndex for TantivySearch {
     }
 
     fn clear(&self) -> PortResult<()> {
-        self.committer.change(None, |w| w.delete_all_documents().map(|_| ()))?;
-        self.committer.wait_until_committed()
+        let shared = &self.index;
+        let org = shared.org_term(&self.org);
+        shared.committer.change(None, move |w| {
+            w.delete_term(org);
+            Ok(())
+        })?;
+        shared.committer.wait_until_committed()
     }
 
     fn flush(&self) -> PortResult<()> {
-        self.committer.wait_until_committed()
+        self.index.committer.wait_until_committed()
     }
 
     fn marker(&self) -> PortResult<Option<String>> {
-        self.committer.wait_until_committed()?;
-        Ok(self.index.load_metas().map_err(failure)?.payload)
+        let shared = &self.index;
+        shared.committer.wait_until_committed()?;
+        let payload = shared.index.load_metas().map_err(failure)?.payload;
+        let markers: BTreeMap<String, String> = payload.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default();
+        Ok(markers.get(&self.org).cloned())
     }
 
     fn search(&self, q: &SearchQuery) -> PortResult<Vec<SearchHit>> {
         // A segment damaged while serving may make tantivy panic inside a search: that search
         // fails, the process goes on (the next start finds the damage and rebuilds).
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.search_unguarded(q)))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.index.search_unguarded(&self.org, q)))
             .unwrap_or_else(|_| Err(failure("a damaged segment stopped this search")))
     }
 
     fn count(&self) -> PortResult<u64> {
-        self.committer.wait_until_committed()?;
-        let searcher = self.reader.searcher();
-        let all = tantivy::query::AllQuery;
-        Ok(searcher.search(&all, &Count).map_err(failure)? as u64)
+        let shared = &self.index;
+        shared.committer.wait_until_committed()?;
+        let searcher = shared.reader.searcher();
+        let mine = TermQuery::new(shared.org_term(&self.org), IndexRecordOption::Basic);
+        Ok(searcher.search(&mine, &Count).map_err(failure)? as u64)
     }
 }
 
 impl TantivySearch {
-    fn search_unguarded(&self, q: &SearchQuery) -> PortResult<Vec<SearchHit>> {
+    /// Records `marker` as organisation `org`'s and returns every organisation's, as the payload
+    /// of the commit that will hold this change.
+    fn mark(&self, org: &str, marker: &str) -> String {
+        let mut markers = self.markers.lock().unwrap_or_else(|p| p.into_inner());
+        markers.insert(org.to_owned(), marker.to_owned());
+        serde_json::to_string(&*markers).unwrap_or_default()
+    }
+
+    fn search_unguarded(&self, org: &str, q: &SearchQuery) -> PortResult<Vec<SearchHit>> {
         // A search started after a publish sees it, even if its commit is still running.
         self.committer.wait_until_committed()?;
         let text = nfc(q.text.trim());
@@ -202,7 +251,7 @@ impl TantivySearch {
         }
         let searcher = self.reader.searcher();
         let top = searcher
-            .search(&self.query(q, &text, &words), &TopDocs::with_limit(q.limit.clamp(1, 500)).order_by_score())
+            .search(&self.query(org, q, &text, &words), &TopDocs::with_limit(q.limit.clamp(1, 500)).order_by_score())
             .map_err(failure)?;
         let highlighted = all_of(f.body_folded, &words.folded);
         let mut snippets = SnippetGenerator::create(&searcher, &highlighted, f.body_folded).map_err(failure)?;
@@ -243,7 +292,11 @@ mod tests {
         }
     }
 
-    fn codes(index: &TantivySearch, text: &str) -> Vec<String> {
+    fn open(dir: &Path) -> ScopedSearch {
+        Arc::new(TantivySearch::open(dir).unwrap()).scoped(OrgId(1))
+    }
+
+    fn codes(index: &ScopedSearch, text: &str) -> Vec<String> {
         let q = SearchQuery { text: text.into(), limit: 10, ..Default::default() };
         index.search(&q).unwrap().into_iter().map(|h| h.code).collect()
     }
@@ -251,7 +304,7 @@ mod tests {
     #[test]
     fn folding_finds_everything_and_exact_spelling_ranks_first() {
         let dir = tempfile::tempdir().unwrap();
-        let index = TantivySearch::open(dir.path()).unwrap();
+        let index = open(dir.path());
         index
             .upsert(
                 &[
@@ -280,7 +333,7 @@ mod tests {
     #[test]
     fn a_match_deep_in_a_long_body_is_highlighted() {
         let dir = tempfile::tempdir().unwrap();
-        let index = TantivySearch::open(dir.path()).unwrap();
+        let index = open(dir.path());
         let filler = "Cán bộ tiếp nhận hồ sơ, kiểm tra thành phần và trả kết quả. ".repeat(300);
         let body = format!("{filler}Trường hợp hòa giải tranh chấp đất đai thì chuyển hồ sơ. {filler}");
         index.upsert(&[doc("QT-DD-02", "Tiếp nhận hồ sơ", &body)], None).unwrap();
@@ -294,13 +347,13 @@ mod tests {
     #[test]
     fn a_burst_of_publishes_makes_one_commit_and_a_search_still_sees_each() {
         let dir = tempfile::tempdir().unwrap();
-        let index = TantivySearch::open(dir.path()).unwrap();
+        let index = open(dir.path());
         for i in 0..10 {
             let code = format!("QT-HT-{i:02}");
             index.upsert(&[doc(&code, "Đăng ký khai sinh", "khai sinh")], Some(&format!("commit-{i}"))).unwrap();
         }
         index.flush().unwrap();
-        let segments = index.index.searchable_segment_ids().unwrap();
+        let segments = index.index.index.searchable_segment_ids().unwrap();
         assert_eq!(segments.len(), 1, "ten changes queued together, one commit: {segments:?}");
         assert_eq!(index.marker().unwrap().as_deref(), Some("commit-9"));
         // A search asks for the commit at once rather than waiting for a quiet moment.
@@ -310,10 +363,31 @@ mod tests {
         assert_eq!(index.marker().unwrap().as_deref(), Some("commit-10"));
     }
 
+    /// Two organisations with the same code: each finds, counts, replaces and clears its own.
+    #[test]
+    fn an_organisation_sees_only_its_own_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = Arc::new(TantivySearch::open(dir.path()).unwrap());
+        let (one, two) = (shared.scoped(OrgId(1)), shared.scoped(OrgId(2)));
+        one.upsert(&[doc("QT-HT-01", "Đăng ký khai sinh", "khai sinh")], Some("a1")).unwrap();
+        two.upsert(&[doc("QT-HT-01", "Đăng ký kết hôn", "kết hôn")], Some("b1")).unwrap();
+        two.upsert(&[doc("QT-HT-02", "Đăng ký khai tử", "khai tử")], Some("b2")).unwrap();
+        assert_eq!(codes(&one, "khai"), ["QT-HT-01"]);
+        assert_eq!(codes(&one, "ket hon"), Vec::<String>::new(), "the other organisation's text");
+        assert_eq!(codes(&two, "ket hon"), ["QT-HT-01"]);
+        assert_eq!((one.count().unwrap(), two.count().unwrap()), (1, 2));
+        assert_eq!((one.marker().unwrap().as_deref(), two.marker().unwrap().as_deref()), (Some("a1"), Some("b2")));
+        one.clear().unwrap();
+        assert_eq!((one.count().unwrap(), two.count().unwrap()), (0, 2), "clearing one leaves the other");
+        drop((one, two, shared));
+        let reopened = Arc::new(TantivySearch::open(dir.path()).unwrap()).scoped(OrgId(2));
+        assert_eq!(reopened.marker().unwrap().as_deref(), Some("b2"), "markers survive a restart");
+    }
+
     #[test]
     fn obsolete_procedures_only_on_request() {
         let dir = tempfile::tempdir().unwrap();
-        let index = TantivySearch::open(dir.path()).unwrap();
+        let index = open(dir.path());
         index.upsert(&[SearchDoc { status: "obsolete".into(), ..doc("QT-VH-09", "Lễ hội", "lễ hội") }], None).unwrap();
         assert!(codes(&index, "lễ hội").is_empty());
         let q = SearchQuery { text: "le hoi".into(), include_obsolete: true, limit: 5, ..Default::default() };

@@ -10,6 +10,10 @@ const EXACT: &str = "vi_exact";
 const FOLDED: &str = "vi_folded";
 
 pub struct Fields {
+    /// The organisation the document belongs to: every query is filtered by it.
+    pub org: Field,
+    /// `org/code`: what an update of one organisation's procedure replaces.
+    pub key: Field,
     pub code: Field,
     pub field: Field,
     pub kind: Field,
@@ -41,6 +45,8 @@ fn text(tokenizer: &str, record: IndexRecordOption, stored: bool) -> TextOptions
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let fields = Fields {
+        org: b.add_text_field("org", STRING),
+        key: b.add_text_field("key", STRING),
         code: b.add_text_field("code", STRING | STORED),
         field: b.add_text_field("field", STRING | STORED),
         kind: b.add_text_field("kind", STRING),
@@ -116,8 +122,10 @@ impl Fields {
         ]
     }
 
-    pub fn document(&self, d: &SearchDoc) -> TantivyDocument {
+    pub fn document(&self, org: &str, d: &SearchDoc) -> TantivyDocument {
         doc!(
+            self.org => org,
+            self.key => key(org, &d.code),
             self.code => d.code.as_str(),
             self.field => d.field.as_str(),
             self.kind => d.kind.as_str(),
@@ -135,4 +143,9 @@ impl Fields {
             self.all_folded => d.body.as_str(),
         )
     }
+}
+
+/// The unique key of one organisation's procedure in the shared index.
+pub fn key(org: &str, code: &str) -> String {
+    format!("{org}/{code}")
 }

@@ -8,10 +8,12 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use super::Services;
+use super::deployment::Deployment;
 use super::ports::UserRecord;
 use crate::domain::Actor;
 use crate::domain::ErrorCode;
 use crate::domain::event::NewEvent;
+use crate::domain::organisation::{FIRST_ORG, Standing};
 use crate::domain::password::username_problem;
 use crate::domain::throttle::lock_after;
 use crate::error::{AppError, AppResult};
@@ -84,7 +86,17 @@ fn too_many(code: ErrorCode, message: String) -> AppError {
 /// attempt, even with the right password, gets 429 `account_locked`; the first right password after
 /// the lock ends signs in and resets the count. 20 failures from one address within 15 minutes
 /// block that address (429 `too_many_attempts`) for the rest of the window.
-pub fn login(services: &Services, username: &str, password: &str, address: Option<IpAddr>) -> AppResult<IssuedToken> {
+///
+/// Usernames are unique across the deployment: the account is found whatever its organisation,
+/// and what happens to it is recorded in its organisation's event log (a refusal for an unknown
+/// name, in the first organisation's).
+pub fn login(
+    deployment: &Deployment,
+    username: &str,
+    password: &str,
+    address: Option<IpAddr>,
+) -> AppResult<IssuedToken> {
+    let services = &deployment.services(FIRST_ORG)?;
     if let Some(ip) = address
         && !services.address_throttle.allowed(ip)
     {
@@ -107,6 +119,10 @@ pub fn login(services: &Services, username: &str, password: &str, address: Optio
         if let Some(ip) = address {
             services.address_throttle.failed(ip);
         }
+        let services = &match &user {
+            Some(u) => deployment.services(u.org)?,
+            None => services.clone(),
+        };
         let event = NewEvent::now(&username, "auth.login_locked", "user", &username).detail(from);
         services.events.append_event(&event)?;
         let local = until.and_utc().format("%H:%M UTC");
@@ -128,6 +144,7 @@ pub fn login(services: &Services, username: &str, password: &str, address: Optio
         services.events.append_event(&event)?;
         return Err(bad_credentials());
     };
+    let services = &deployment.services(user.org)?;
     if !ok {
         user.failed_logins += 1;
         user.locked_until = lock_after(user.failed_logins).map(|d| now + d);
@@ -247,12 +264,22 @@ fn authenticate_in_database(services: &Services, claims: &Claims) -> AppResult<A
     if !user.active || user.token_version != claims.ver {
         return Err(invalid_token());
     }
-    Ok(Actor { username: user.username, display_name: user.display_name, roles: user.roles, fields: user.fields })
+    Ok(Actor {
+        username: user.username,
+        display_name: user.display_name,
+        roles: user.roles,
+        fields: user.fields,
+        org: user.org,
+        standing: Standing::Member,
+    })
 }
 
-/// Signs out: the token is refused from now on.
-pub fn logout(services: &Services, token: &str) -> AppResult<()> {
-    let claims = verified_claims(services, token)?;
+/// Signs out: the token is refused from now on (recorded in the account's organisation's log).
+pub fn logout(deployment: &Deployment, token: &str) -> AppResult<()> {
+    let entry = deployment.services(FIRST_ORG)?;
+    let claims = verified_claims(&entry, token)?;
+    let user = entry.users.user(&claims.sub)?.ok_or_else(invalid_token)?;
+    let services = deployment.services(user.org)?;
     let expires = chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_default().naive_utc();
     let event = NewEvent::now(&claims.sub, "auth.logout", "user", &claims.sub);
     services.users.revoke_token(&claims.jti, expires, &event)?;

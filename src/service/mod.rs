@@ -9,9 +9,11 @@ pub mod caches;
 pub mod catalog;
 pub mod change_control;
 pub mod dashboard;
+pub mod deployment;
 mod documents;
 pub mod import;
 pub mod legal;
+pub mod organisations;
 pub mod periodic_review;
 pub mod ports;
 pub mod quality;
@@ -40,10 +42,13 @@ pub struct ReferenceSnapshot {
     pub counts: Arc<std::sync::OnceLock<Vec<ports::FieldCount>>>,
 }
 
-/// The adapters and caches every use case works with, shared by all workers (the caches and
-/// their rules: `caches`).
+/// The adapters and caches every use case of one organisation works with, shared by all workers
+/// (the caches and their rules: `caches`). The adapters are bound to `org`; the token keys, the
+/// sign-in throttle, the session cache and the rendered-document cache (keyed by git blob, the
+/// same text in any store) are the deployment's, shared by every organisation's services.
 #[derive(Clone)]
 pub struct Services {
+    pub org: crate::domain::organisation::Organisation,
     pub index: Arc<dyn Index>,
     pub users: Arc<dyn Users>,
     pub events: Arc<dyn Events>,

@@ -67,7 +67,8 @@ pub enum Operator<'a> {
 }
 
 impl Operator<'_> {
-    fn name(&self) -> &str {
+    /// Who the event log names.
+    pub fn name(&self) -> &str {
         match self {
             Operator::Admin(a) => &a.username,
             Operator::CommandLine => "qms-cli",
@@ -111,6 +112,7 @@ pub fn insert(services: &Services, by: &str, new: NewUser) -> AppResult<UserReco
         token_version: 0,
         failed_logins: 0,
         locked_until: None,
+        org: services.org.id,
     };
     let event = NewEvent::now(by, "user.create", "user", &user.username).states(None::<&()>, Some(&visible(&user)));
     services.users.insert_user(&user, &event).map_err(|e| match e {
@@ -123,9 +125,7 @@ pub fn insert(services: &Services, by: &str, new: NewUser) -> AppResult<UserReco
 }
 
 fn existing(services: &Services, username: &str) -> AppResult<UserRecord> {
-    services
-        .users
-        .user(username)?
+    get(services, username)?
         .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, format!("Không có tài khoản {username}.")))
 }
 
@@ -195,7 +195,8 @@ pub fn all(services: &Services) -> AppResult<Vec<UserRecord>> {
     Ok(services.users.users()?)
 }
 
-/// One account by username, if it exists.
+/// One account of this organisation by username, if it exists (an account of another
+/// organisation does not, here).
 pub fn get(services: &Services, username: &str) -> AppResult<Option<UserRecord>> {
-    Ok(services.users.user(username)?)
+    Ok(services.users.user(username)?.filter(|u| u.org == services.org.id))
 }

@@ -3,20 +3,30 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
 use super::blocking;
+use super::org_path::OrgInPath;
 use crate::app::AppState;
 use crate::domain::Actor;
 use crate::domain::ErrorCode;
+use crate::domain::organisation::FIRST_ORG;
 use crate::error::AppError;
+use crate::service::Services;
 use crate::service::auth;
+use crate::service::deployment::Scope;
 
 /// The cookie the web UI keeps its token in (HttpOnly, SameSite=Strict).
 pub const TOKEN_COOKIE: &str = "qms_token";
 
-/// A signed-in user.
-pub struct CurrentUser(pub Actor);
+/// A signed-in user and the organisation the request acts on: their own, or the one its path
+/// names (`OrgInPath`) if they may see it; any other answers 404 before a handler runs.
+pub struct CurrentUser {
+    /// Who acts, standing as they do towards the organisation.
+    pub actor: Actor,
+    /// The organisation's services: every use case of the request runs on these.
+    pub org: Services,
+}
 
 /// Where a request's token came from: a browser's cookie needs CSRF protection, a header does not.
 fn from_cookie(req: &HttpRequest) -> bool {
@@ -38,6 +48,7 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = token_of(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let named = req.extensions().get::<OrgInPath>().map(|o| o.0.clone());
         // A script on a page calling the API with the session cookie must prove it came from one
         // of our pages, like a form does.
         let unsafe_method = !matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD);
@@ -51,9 +62,10 @@ impl FromRequest for CurrentUser {
                 .filter(|t| !t.is_empty())
                 .ok_or_else(|| AppError::unauthorized(ErrorCode::MissingToken, "Bạn cần đăng nhập để tiếp tục."))?;
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
-            let actor = match auth::cached_session(&state.services, &token) {
+            let entry = state.deployment.services(FIRST_ORG)?;
+            let actor = match auth::cached_session(&entry, &token) {
                 Some(actor) => actor,
-                None => blocking(move || auth::authenticate(&state.services, &token)).await?,
+                None => blocking(move || auth::authenticate(&entry, &token)).await?,
             };
             if csrf_missing {
                 return Err(AppError::forbidden(
@@ -61,7 +73,8 @@ impl FromRequest for CurrentUser {
                     "Thiếu mã chống giả mạo (CSRF) cho yêu cầu này.",
                 ));
             }
-            Ok(CurrentUser(actor))
+            let Scope { actor, services } = state.deployment.scope(actor, named.as_deref())?;
+            Ok(CurrentUser { actor, org: services })
         })
     }
 }

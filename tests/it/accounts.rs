@@ -264,7 +264,7 @@ async fn ten_wrong_passwords_lock_the_account_until_the_lock_ends() {
     assert!(body["error"]["message"].as_str().unwrap().contains("thử lại sau"));
 
     // When the lock has ended, the right password signs in and clears the count.
-    let users = &started.state.services.users;
+    let users = &started.state.first_org().users;
     let mut admin = users.user("admin").unwrap().unwrap();
     assert_eq!(admin.failed_logins, 5);
     admin.locked_until = Some(chrono::Utc::now().naive_utc() - chrono::Duration::seconds(1));

@@ -43,7 +43,7 @@ async fn an_admin_manages_accounts_through_the_pages() {
     let res = test::call_service(&app, post("/admin/users", &token, &body)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers().get("location").unwrap(), "/admin/users/lan?saved=1");
-    let lan = started.state.services.users.user("lan").unwrap().unwrap();
+    let lan = started.state.first_org().users.user("lan").unwrap().unwrap();
     assert_eq!(lan.fields, ["HTI"]);
     assert_eq!(lan.roles.len(), 2);
 
@@ -56,7 +56,7 @@ async fn an_admin_manages_accounts_through_the_pages() {
     let forged = body.replace(&csrf, "00000000000000000000000000000000").replace("username=lan", "username=mallory");
     let res = test::call_service(&app, post("/admin/users", &token, &forged)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(started.state.services.users.user("mallory").unwrap().is_none());
+    assert!(started.state.first_org().users.user("mallory").unwrap().is_none());
 
     // Disable lan (the "active" box unticked).
     let edit = body_text(test::call_service(&app, page("/admin/users/lan?saved=1", &token)).await).await;
@@ -64,7 +64,7 @@ async fn an_admin_manages_accounts_through_the_pages() {
     let body = format!("csrf={}&display_name=Lan&roles=staff", csrf_of(&edit));
     let res = test::call_service(&app, post("/admin/users/lan", &token, &body)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(!started.state.services.users.user("lan").unwrap().unwrap().active);
+    assert!(!started.state.first_org().users.user("lan").unwrap().unwrap().active);
 
     let log = body_text(test::call_service(&app, page("/admin/events?entity=user:lan", &token)).await).await;
     assert!(log.contains("user.disable") && log.contains("user.create"), "{log}");
@@ -75,7 +75,7 @@ async fn staff_cannot_open_administration() {
     let tree = small_corpus(&["QT-HT-01"]);
     let data = tempfile::tempdir().unwrap();
     let started = start(settings(data.path(), tree.path()));
-    let services = &started.state.services;
+    let services = &started.state.first_org();
     let new = qms::service::users::NewUser {
         username: "lan".into(),
         display_name: "Lan".into(),

@@ -546,8 +546,8 @@ async fn the_procedure_page_shows_every_change_at_once() {
     // Another process (a second instance, a `qms` command) records the acknowledgement.
     let mut other = SqliteConnection::establish(&data.path().join("qms.sqlite3").to_string_lossy()).unwrap();
     diesel::sql_query(
-        "INSERT INTO acknowledgements (procedure_code, revision, username, acknowledged_at) \
-         VALUES ('QT-HTI-01', 2, 'canbo', CURRENT_TIMESTAMP)",
+        "INSERT INTO acknowledgements (org_id, procedure_code, revision, username, acknowledged_at) \
+         VALUES (1, 'QT-HTI-01', 2, 'canbo', CURRENT_TIMESTAMP)",
     )
     .execute(&mut other)
     .unwrap();
@@ -562,7 +562,7 @@ async fn a_revision_cites_what_its_front_matter_lists() {
     let (_tree, _data, started) = setup();
     let c = Client::new(service(&started).await);
     let citing =
-        |key: &str| started.state.services.index.procedures_citing(key).unwrap().contains(&"QT-HTI-01".to_owned());
+        |key: &str| started.state.first_org().index.procedures_citing(key).unwrap().contains(&"QT-HTI-01".to_owned());
     assert!(citing("BLDS-2015") && !citing("TT-04-2020-BTP"));
 
     for (front, sentence) in [

@@ -63,39 +63,44 @@ fn audit_log_verify_names_the_edited_row() {
         let out = qms(d, &["user", "add", name, "--name", name], "hoa-sen-2026\n");
         assert!(out.status.success(), "{}", text(&out));
     }
+    // The first entry is the organisation's creation on the first start, then one per account.
     let out = qms(d, &["audit-log", "verify"], "");
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("3 entries verified"), "{}", text(&out));
+    assert!(text(&out).contains("4 entries verified"), "{}", text(&out));
 
-    // Someone edits the second entry directly in the database.
+    // Someone edits the third entry directly in the database.
     let mut db = SqliteConnection::establish(d.join("qms.sqlite3").to_str().unwrap()).unwrap();
-    db.batch_execute("UPDATE events SET actor = 'mallory' WHERE id = 2").unwrap();
-    let out = qms(d, &["audit-log", "verify"], "");
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("BROKEN at event id 2"), "{}", text(&out));
-    assert!(text(&out).contains("edited"), "{}", text(&out));
-
-    // Deleting a row instead breaks the link of the row after it.
-    db.batch_execute("UPDATE events SET actor = 'qms-cli' WHERE id = 2; DELETE FROM events WHERE id = 2").unwrap();
+    db.batch_execute("UPDATE events SET actor = 'mallory' WHERE id = 3").unwrap();
     let out = qms(d, &["audit-log", "verify"], "");
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("BROKEN at event id 3"), "{}", text(&out));
+    assert!(text(&out).contains("edited"), "{}", text(&out));
+
+    // Deleting a row instead breaks the link of the row after it.
+    db.batch_execute("UPDATE events SET actor = 'qms-cli' WHERE id = 3; DELETE FROM events WHERE id = 3").unwrap();
+    let out = qms(d, &["audit-log", "verify"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("BROKEN at event id 4"), "{}", text(&out));
 }
 
 /// The migration that drops the unique index on the events' hash rebuilds the table in SQLite: a
 /// log written before it keeps every row, its ids and its chain, and new events continue both.
 #[test]
 fn the_event_log_survives_the_rebuild_that_drops_its_hash_index() {
+    use diesel::sql_types::{Nullable, Text};
+    use diesel_migrations::{FileBasedMigrations, MigrationHarness};
+    use qms::domain::event::{GENESIS, NewEvent};
+
+    // The schema an earlier release left: the migrations before 000005 only.
     let data = tempfile::tempdir().unwrap();
     let d = data.path();
-    for name in ["anh", "binh", "chi"] {
-        assert!(qms(d, &["user", "add", name, "--name", name], "hoa-sen-2026\n").status.success());
-    }
-    // Back to the schema an earlier release left: the migration undone, its record removed.
     let mut db = SqliteConnection::establish(d.join("qms.sqlite3").to_str().unwrap()).unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite/2026-11-27-000005_events_hash_not_unique");
-    db.batch_execute(&std::fs::read_to_string(dir.join("down.sql")).unwrap()).unwrap();
-    db.batch_execute("DELETE FROM __diesel_schema_migrations WHERE version = '20261127000005'").unwrap();
+    let migrations =
+        FileBasedMigrations::from_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite")).unwrap();
+    for expected in ["20261126000001", "20261126000002", "20261126000003", "20261126000004"] {
+        let ran = db.run_next_migration(migrations.clone()).unwrap().to_string();
+        assert_eq!(ran, expected);
+    }
     let unique_hash = |db: &mut SqliteConnection| {
         diesel::dsl::sql::<diesel::sql_types::BigInt>(
             "SELECT count(*) FROM pragma_index_list('events') AS i, pragma_index_info(i.name) AS c \
@@ -106,14 +111,56 @@ fn the_event_log_survives_the_rebuild_that_drops_its_hash_index() {
     };
     assert_eq!(unique_hash(&mut db), 1, "the earlier schema, with the unique index");
 
-    // The next start migrates the populated log.
+    // A log written by that release: three accounts created, each event chained to the one before.
+    let mut prev = GENESIS.to_owned();
+    for name in ["anh", "binh", "chi"] {
+        let event = NewEvent::now("qms-cli", "user.create", "user", name).detail(r#"{"roles":["staff"]}"#);
+        let hash = event.chained_hash(&prev);
+        diesel::sql_query(
+            "INSERT INTO events (at, actor, action, entity_type, entity_id, before_digest, after_digest, detail, \
+             prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind::<Text, _>(&event.at)
+        .bind::<Text, _>(&event.actor)
+        .bind::<Text, _>(&event.action)
+        .bind::<Text, _>(&event.entity_type)
+        .bind::<Text, _>(&event.entity_id)
+        .bind::<Nullable<Text>, _>(&event.before_digest)
+        .bind::<Nullable<Text>, _>(&event.after_digest)
+        .bind::<Text, _>(&event.detail)
+        .bind::<Text, _>(&prev)
+        .bind::<Text, _>(&hash)
+        .execute(&mut db)
+        .unwrap();
+        prev = hash;
+    }
+
+    // The next start runs the remaining migrations on the populated log, creates the first
+    // organisation (an event on its chain, which the old rows now belong to) and adds an account.
     assert!(qms(d, &["user", "add", "dung", "--name", "dung"], "hoa-sen-2026\n").status.success());
     assert_eq!(unique_hash(&mut db), 0, "the index is gone");
-    let ids: Vec<i32> =
-        diesel::dsl::sql::<diesel::sql_types::Integer>("SELECT id FROM events ORDER BY id").load(&mut db).unwrap();
-    assert_eq!(ids, [1, 2, 3, 4], "every row kept with its id, the next one numbered after them");
+    let rows: Vec<(i32, String, String)> = diesel::dsl::sql::<(diesel::sql_types::Integer, Text, Text)>(
+        "SELECT id, action, entity_id FROM events ORDER BY id",
+    )
+    .load(&mut db)
+    .unwrap();
+    let rows: Vec<(i32, &str, &str)> = rows.iter().map(|(id, a, e)| (*id, a.as_str(), e.as_str())).collect();
+    assert_eq!(
+        rows,
+        [
+            (1, "user.create", "anh"),
+            (2, "user.create", "binh"),
+            (3, "user.create", "chi"),
+            (4, "organisation.create", "default"),
+            (5, "user.create", "dung"),
+        ],
+        "every row kept with its id, the next ones numbered after them"
+    );
+    let orgs: Vec<i32> =
+        diesel::dsl::sql::<diesel::sql_types::Integer>("SELECT DISTINCT org_id FROM events").load(&mut db).unwrap();
+    assert_eq!(orgs, [1], "the old rows belong to the first organisation");
     let out = qms(d, &["audit-log", "verify"], "");
-    assert!(out.status.success() && text(&out).contains("4 entries verified"), "{}", text(&out));
+    assert!(out.status.success() && text(&out).contains("5 entries verified"), "{}", text(&out));
 }
 
 /// The chain alone cannot show the newest entries removed, nor an entry edited with every later
@@ -129,10 +176,10 @@ fn audit_log_verify_compares_the_log_with_its_anchors_in_git() {
             assert!(qms(d, &["user", "add", name, "--name", name], "hoa-sen-2026\n").status.success());
         }
         let out = qms(d, &["audit-log", "verify"], "");
-        assert!(text(&out).contains("3 entries verified, 1 anchors"), "{}", text(&out));
+        assert!(text(&out).contains("4 entries verified, 1 anchors"), "{}", text(&out));
         let mut db = SqliteConnection::establish(d.join("qms.sqlite3").to_str().unwrap()).unwrap();
         if attack == "remove the newest" {
-            db.batch_execute("DELETE FROM events WHERE id = 3").unwrap();
+            db.batch_execute("DELETE FROM events WHERE id = 4").unwrap();
         } else {
             type Row = (i32, String, String, String, String, String, Option<String>, Option<String>, String);
             let rows: Vec<Row> = e::events
@@ -173,7 +220,7 @@ fn audit_log_verify_compares_the_log_with_its_anchors_in_git() {
         }
         let out = qms(d, &["audit-log", "verify"], "");
         assert_eq!(out.status.code(), Some(1), "{attack}: {}", text(&out));
-        assert!(text(&out).contains("BROKEN at event id 3"), "{attack}: {}", text(&out));
+        assert!(text(&out).contains("BROKEN at event id 4"), "{attack}: {}", text(&out));
         assert!(text(&out).contains("anchor"), "{attack}: {}", text(&out));
     }
 }

@@ -62,7 +62,8 @@ async fn the_description_lists_every_route_and_every_described_operation_answers
             .replace("{username}", "admin")
             .replace("{key}", "LUAT-HOTICH-2014")
             .replace("{item}", "1")
-            .replace("{id}", "1");
+            .replace("{id}", "1")
+            .replace("{org}", "default");
         let req = match method.as_str() {
             "GET" => TestRequest::get(),
             "PUT" => TestRequest::put(),

@@ -65,7 +65,7 @@ async fn the_service_runs_on_postgresql_and_rebuilds_from_git() {
     assert_eq!(kntc["procedure_count"], 1);
     publish_a_revision(&started);
     audit_to_nonconformity(&started);
-    let before: Vec<_> = CODES.iter().flat_map(|c| started.state.services.index.revisions(c).unwrap()).collect();
+    let before: Vec<_> = CODES.iter().flat_map(|c| started.state.first_org().index.revisions(c).unwrap()).collect();
     assert_eq!(before.len(), 4);
     drop(app);
     drop(started);
@@ -79,7 +79,7 @@ async fn the_service_runs_on_postgresql_and_rebuilds_from_git() {
     conn.batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;").unwrap();
     let rebuilt = start(config());
     assert!(rebuilt.imported.is_none());
-    let after: Vec<_> = CODES.iter().flat_map(|c| rebuilt.state.services.index.revisions(c).unwrap()).collect();
+    let after: Vec<_> = CODES.iter().flat_map(|c| rebuilt.state.first_org().index.revisions(c).unwrap()).collect();
     assert_eq!(after, before);
 }
 
@@ -87,7 +87,7 @@ async fn the_service_runs_on_postgresql_and_rebuilds_from_git() {
 fn publish_a_revision(started: &qms::app::Startup) {
     use qms::domain::Role;
     use qms::service::change_control::{create, edit, publish, workflow};
-    let s = &started.state.services;
+    let s = &started.state.first_org();
     add_user(started, "thuky", &[Role::Secretary], &[]);
     add_user(started, "xemxet", &[Role::Reviewer], &[]);
     add_user(started, "lanhdao", &[Role::Approver], &[]);
@@ -116,7 +116,7 @@ fn audit_to_nonconformity(started: &qms::app::Startup) {
     use qms::domain::Role;
     use qms::domain::audit::FindingType;
     use qms::service::quality::{actions, audits, nonconformities, programme};
-    let s = &started.state.services;
+    let s = &started.state.first_org();
     add_user(started, "danhgia", &[Role::Auditor], &["CT"]);
     add_user(started, "nguoilam", &[Role::Staff], &[]);
     let actor = |name: &str| actor_of(started, name);

@@ -35,7 +35,7 @@ fn new_ca(nc: i32, due_in_days: i64) -> NewCa {
 #[actix_web::test]
 async fn a_nonconformity_lists_its_own_actions_however_large_the_register() {
     let world = World::with_cast(&["QT-HTI-01"]).user("thuchien", &[Role::Staff], &["HTI"]).start();
-    let (s, thuky) = (&world.started.state.services, actor_of(&world.started, "thuky"));
+    let (s, thuky) = (&world.started.state.first_org(), actor_of(&world.started, "thuky"));
     let busy = nonconformities::open(s, &thuky, new_nc("Nhiều hành động")).unwrap();
     for _ in 0..505 {
         actions::create(s, &thuky, new_ca(busy.id, 10)).unwrap();
@@ -56,7 +56,7 @@ async fn a_nonconformity_lists_its_own_actions_however_large_the_register() {
 #[actix_web::test]
 async fn a_stale_write_never_reopens_a_closed_nonconformity() {
     let world = World::with_cast(&["QT-HTI-01"]).start();
-    let (s, thuky) = (&world.started.state.services, actor_of(&world.started, "thuky"));
+    let (s, thuky) = (&world.started.state.first_org(), actor_of(&world.started, "thuky"));
     let nc = nonconformities::open(s, &thuky, new_nc("Sổ thiếu")).unwrap();
     // Someone loads it to record the root cause while another writer closes it.
     let stale = nonconformities::load(s, nc.id).unwrap();

@@ -7,7 +7,7 @@ use qms::service::ports::RevisionRecord;
 const CODES: [&str; 3] = ["QT-HT-02", "QT-HTI-02", "QT-CT-03"];
 
 fn all_revisions(startup: &qms::app::Startup) -> Vec<RevisionRecord> {
-    let services = &startup.state.services;
+    let services = &startup.state.first_org();
     let mut out = Vec::new();
     for code in CODES {
         out.extend(services.index.revisions(code).expect("revisions"));
@@ -42,7 +42,7 @@ fn a_deleted_database_is_rebuilt_from_git() {
     let data = tempfile::tempdir().unwrap();
     let first = start(settings(data.path(), tree.path()));
     let before = all_revisions(&first);
-    let fields_before = qms::service::catalog::fields(&first.state.services).unwrap();
+    let fields_before = qms::service::catalog::fields(&first.state.first_org()).unwrap();
     drop(first);
 
     for suffix in ["", "-wal", "-shm"] {
@@ -53,7 +53,7 @@ fn a_deleted_database_is_rebuilt_from_git() {
     assert_eq!(rebuilt.reconciled.commits_read, CODES.len() + 1);
     let after = all_revisions(&rebuilt);
     assert_eq!(after, before, "same revisions, same commits, same dates");
-    assert_eq!(qms::service::catalog::fields(&rebuilt.state.services).unwrap(), fields_before);
+    assert_eq!(qms::service::catalog::fields(&rebuilt.state.first_org()).unwrap(), fields_before);
 }
 
 /// The marker of the last commit the index has seen moves from the commit it stands at only: a
@@ -63,7 +63,7 @@ fn the_reconcile_marker_moves_only_from_where_it_stands() {
     let tree = small_corpus(&CODES[..1]);
     let data = tempfile::tempdir().unwrap();
     let started = start(settings(data.path(), tree.path()));
-    let (index, store) = (&started.state.services.index, &started.state.services.store);
+    let (index, store) = (&started.state.first_org().index, &started.state.first_org().store);
     let head = store.head().unwrap().unwrap();
     assert_eq!(index.meta("reconciled_head").unwrap().as_deref(), Some(head.as_str()), "the import's last commit");
     assert!(!index.advance_meta("reconciled_head", Some("0a1b2c"), "d3e4f5").unwrap(), "not from another commit");
@@ -110,7 +110,7 @@ async fn a_publish_the_search_index_missed_is_indexed_on_the_next_start() {
     for (name, role) in [("thuky", Role::Secretary), ("xemxet", Role::Reviewer), ("lanhdao", Role::Approver)] {
         add_user(&first, name, &[role], &[]);
     }
-    let before_publish = first.state.services.store.head().unwrap();
+    let before_publish = first.state.first_org().store.head().unwrap();
     let c = Client::new(service(&first).await);
     let markdown = read_corpus_file("QT-HTI-01").replacen(
         "## 2. Phạm vi",
@@ -140,7 +140,7 @@ async fn a_publish_the_search_index_missed_is_indexed_on_the_next_start() {
 
     // What the index would hold had the service stopped before committing the publish: the first
     // revision, marked as up to date with the commit before the publish.
-    let search = first.state.services.search.clone();
+    let search = first.state.first_org().search.clone();
     let stale = qms::service::ports::SearchDoc {
         code: "QT-HTI-01".into(),
         title: "Đăng ký khai sinh".into(),
@@ -164,7 +164,7 @@ async fn a_publish_the_search_index_missed_is_indexed_on_the_next_start() {
     assert_eq!(second.reconciled.commits_read, 0, "nothing to reconcile after a clean publish");
     let c = Client::new(service(&second).await);
     assert!(found(&c).await, "the next start indexed the missed publish");
-    assert_eq!(second.state.services.search.marker().unwrap(), second.state.services.store.head().unwrap());
+    assert_eq!(second.state.first_org().search.marker().unwrap(), second.state.first_org().store.head().unwrap());
 }
 
 /// Whether searching without diacritics finds revision 2 of QT-HTI-01.

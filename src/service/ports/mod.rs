@@ -3,6 +3,7 @@
 mod changes;
 mod events;
 mod index;
+mod organisations;
 mod quality;
 mod search;
 mod store;
@@ -11,6 +12,7 @@ mod users;
 pub use changes::*;
 pub use events::*;
 pub use index::*;
+pub use organisations::*;
 pub use quality::*;
 pub use search::*;
 pub use store::*;

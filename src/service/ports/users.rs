@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use super::PortResult;
 use crate::domain::Role;
 use crate::domain::event::NewEvent;
+use crate::domain::organisation::OrgId;
 
 /// A user account as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,14 +21,19 @@ pub struct UserRecord {
     /// Wrong passwords in a row since the last successful sign-in.
     pub failed_logins: i32,
     pub locked_until: Option<NaiveDateTime>,
+    /// The organisation the account belongs to (set by the adapter that stores it).
+    pub org: OrgId,
 }
 
 /// User accounts. Every change is recorded in the event log in the same transaction.
 pub trait Users: Send + Sync {
+    /// The account of that name in any organisation (usernames are unique across the deployment).
     fn user(&self, username: &str) -> PortResult<Option<UserRecord>>;
+    /// The accounts of this organisation.
     fn users(&self) -> PortResult<Vec<UserRecord>>;
+    /// Accounts in the whole deployment (none before the first start made one).
     fn count_users(&self) -> PortResult<i64>;
-    /// Fails with `Conflict` when the username is taken.
+    /// Stores an account in this organisation. Fails with `Conflict` when the username is taken.
     fn insert_user(&self, user: &UserRecord, event: &NewEvent) -> PortResult<()>;
     /// Replaces the stored account of `user.username`.
     fn update_user(&self, user: &UserRecord, event: &NewEvent) -> PortResult<()>;

@@ -127,13 +127,13 @@ pub fn add_user(startup: &Startup, username: &str, roles: &[qms::domain::Role], 
         roles: roles.to_vec(),
         fields: fields.iter().map(|f| f.to_string()).collect(),
     };
-    qms::service::users::create(&startup.state.services, qms::service::users::Operator::CommandLine, new)
+    qms::service::users::create(&startup.state.first_org(), qms::service::users::Operator::CommandLine, new)
         .unwrap_or_else(|e| panic!("cannot add {username}: {e}"));
 }
 
 /// Who `name` is to the services, as a verified token makes them (without an argon2 sign-in).
 pub fn actor_of(startup: &Startup, name: &str) -> qms::domain::Actor {
-    let s = &startup.state.services;
+    let s = &startup.state.first_org();
     let user = s.users.user(name).expect("read the account").unwrap_or_else(|| panic!("no account {name}"));
     let token = qms::service::auth::issue(s, user).expect("issue a token").token;
     qms::service::auth::authenticate(s, &token).expect("a fresh token authenticates")

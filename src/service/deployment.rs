@@ -1,0 +1,224 @@
+//! The deployment: its tree of organisations and each organisation's `Services`.
+//!
+//! A use case always works with one organisation's `Services`, whose adapters are bound to it
+//! (their queries filtered by it, their git store and search view its own): holding them is what
+//! scoping means, so a handler cannot reach another organisation's rows by forgetting a filter.
+//! Which organisation a request may act on is decided here (`scope`) from the domain's rule
+//! (`organisation::standing`); anything not visible is "not found".
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use super::Services;
+use super::ports::{NewOrganisation, Organisations};
+use super::users::Operator;
+use crate::domain::ErrorCode;
+use crate::domain::event::NewEvent;
+use crate::domain::organisation::{self, OrgId, Organisation, Standing};
+use crate::domain::{Action, Actor, authorize};
+use crate::error::{AppError, AppResult};
+
+/// Builds the services of one organisation (its store, its view of the database and index).
+pub type OpenServices = dyn Fn(&Organisation) -> AppResult<Services> + Send + Sync;
+
+/// Every organisation and its services, shared by all workers.
+pub struct Deployment {
+    store: Arc<dyn Organisations>,
+    open: Box<OpenServices>,
+    /// Organisations by id, and their services once opened.
+    tree: RwLock<Tree>,
+}
+
+#[derive(Default)]
+struct Tree {
+    orgs: Vec<Organisation>,
+    services: HashMap<OrgId, Services>,
+}
+
+impl Tree {
+    fn get(&self, id: OrgId) -> Option<&Organisation> {
+        self.orgs.iter().find(|o| o.id == id)
+    }
+
+    /// The ancestors of `id`, from its parent up to the root (bounded: a cycle cannot be stored,
+    /// parents are created first, but a damaged row must not loop forever).
+    fn ancestors(&self, id: OrgId) -> Vec<OrgId> {
+        let mut out = Vec::new();
+        let mut at = self.get(id).and_then(|o| o.parent);
+        while let Some(parent) = at.filter(|p| !out.contains(p) && out.len() < 64) {
+            out.push(parent);
+            at = self.get(parent).and_then(|o| o.parent);
+        }
+        out
+    }
+}
+
+/// What a request acts on: an organisation, its services, and the actor as they stand there.
+pub struct Scope {
+    pub actor: Actor,
+    pub services: Services,
+}
+
+impl Deployment {
+    /// Reads the tree; services are opened by `open_all` (start-up) or on first use.
+    pub fn load(store: Arc<dyn Organisations>, open: Box<OpenServices>) -> AppResult<Self> {
+        let orgs = store.organisations()?;
+        Ok(Self { store, open, tree: RwLock::new(Tree { orgs, services: HashMap::new() }) })
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Tree> {
+        self.tree.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Tree> {
+        self.tree.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Every organisation, oldest first.
+    pub fn all(&self) -> Vec<Organisation> {
+        self.read().orgs.clone()
+    }
+
+    pub fn get(&self, id: OrgId) -> Option<Organisation> {
+        self.find(|o| o.id == id)
+    }
+
+    pub fn by_slug(&self, slug: &str) -> Option<Organisation> {
+        self.find(|o| o.slug == slug)
+    }
+
+    /// The organisation matching `wanted`; on a miss the tree is read again, since `qms org add`
+    /// or another instance sharing the database may have created it since.
+    fn find(&self, wanted: impl Fn(&Organisation) -> bool) -> Option<Organisation> {
+        if let Some(found) = self.read().orgs.iter().find(|o| wanted(o)) {
+            return Some(found.clone());
+        }
+        let orgs = self.store.organisations().ok()?;
+        let found = orgs.iter().find(|o| wanted(o)).cloned();
+        self.write().orgs = orgs;
+        found
+    }
+
+    /// The first organisation: the one a single-organisation deployment is.
+    pub fn first(&self) -> Option<Organisation> {
+        self.get(organisation::FIRST_ORG)
+    }
+
+    pub fn ancestors(&self, id: OrgId) -> Vec<OrgId> {
+        self.read().ancestors(id)
+    }
+
+    /// `id` and everything below it, `id` first.
+    pub fn subtree(&self, id: OrgId) -> Vec<Organisation> {
+        let tree = self.read();
+        tree.orgs.iter().filter(|o| o.id == id || tree.ancestors(o.id).contains(&id)).cloned().collect()
+    }
+
+    /// The services of organisation `id`, opening them on first use.
+    pub fn services(&self, id: OrgId) -> AppResult<Services> {
+        if let Some(s) = self.read().services.get(&id) {
+            return Ok(s.clone());
+        }
+        let org =
+            self.get(id).ok_or_else(|| AppError::not_found(ErrorCode::OrganisationNotFound, "Không có đơn vị này."))?;
+        let opened = (self.open)(&org)?;
+        Ok(self.write().services.entry(id).or_insert(opened).clone())
+    }
+
+    /// Opens every organisation's services (start-up: each store is reconciled before serving).
+    pub fn open_all(&self) -> AppResult<Vec<Services>> {
+        self.all().iter().map(|o| self.services(o.id)).collect()
+    }
+
+    /// The organisation a request acts on, for `actor` (as their token says), and how they
+    /// stand there. `slug` names it in the path (`/api/v1/orgs/{org}/…`, `/o/{org}/…`); without
+    /// one, the actor's own. One they may not see is "not found", exactly like one that does not
+    /// exist.
+    pub fn scope(&self, mut actor: Actor, slug: Option<&str>) -> AppResult<Scope> {
+        let target = match slug {
+            None => actor.org,
+            Some(slug) => self.by_slug(slug).map(|o| o.id).ok_or_else(not_found)?,
+        };
+        let standing = organisation::standing(actor.org, &actor.roles, target, &self.ancestors(target));
+        actor.standing = standing.ok_or_else(not_found)?;
+        let services = self.services(target)?;
+        Ok(Scope { actor, services })
+    }
+
+    /// The organisations `actor` can see: their own and, for an admin or auditor, everything
+    /// below it.
+    pub fn visible_to(&self, actor: &Actor) -> Vec<Organisation> {
+        let tree = self.read();
+        tree.orgs
+            .iter()
+            .filter(|o| organisation::standing(actor.org, &actor.roles, o.id, &tree.ancestors(o.id)).is_some())
+            .cloned()
+            .collect()
+    }
+
+    /// Creates an organisation under `parent` (by an admin of `parent` or above it, or from the
+    /// console) and opens its services. The first organisation is made by `create_first`.
+    pub fn create(&self, by: Operator<'_>, new: NewOrganisation) -> AppResult<Organisation> {
+        let parent = new.parent.ok_or_else(|| {
+            AppError::unprocessable(ErrorCode::OrganisationNotFound, "Đơn vị mới cần có đơn vị cấp trên.")
+        })?;
+        if let Operator::Admin(actor) = by {
+            let standing = organisation::standing(actor.org, &actor.roles, parent, &self.ancestors(parent))
+                .ok_or_else(not_found)?;
+            let acting = Actor { standing, ..actor.clone() };
+            authorize(&acting, Action::ManageOrganisations, crate::domain::Resource::None)?;
+        }
+        self.insert(by.name(), new)
+    }
+
+    /// Creates the deployment's first organisation (from the settings, on first start).
+    pub fn create_first(&self, new: NewOrganisation) -> AppResult<Organisation> {
+        let created = self.insert("qms", new)?;
+        if created.id != organisation::FIRST_ORG {
+            return Err(AppError::internal(format!("the first organisation got id {}", created.id)));
+        }
+        Ok(created)
+    }
+
+    fn insert(&self, by: &str, new: NewOrganisation) -> AppResult<Organisation> {
+        if !organisation::valid_slug(&new.slug) {
+            return Err(AppError::unprocessable(
+                ErrorCode::InvalidSlug,
+                "Mã đơn vị chỉ gồm 2–40 chữ thường không dấu, chữ số và dấu gạch ngang.",
+            ));
+        }
+        if !organisation::valid_name(&new.name) {
+            return Err(AppError::unprocessable(
+                ErrorCode::InvalidOrgName,
+                "Tên đơn vị phải có, trên một dòng, tối đa 200 ký tự.",
+            ));
+        }
+        if self.by_slug(&new.slug).is_some() {
+            return Err(exists());
+        }
+        let event = NewEvent {
+            detail: new.name.clone(),
+            ..NewEvent::now(by, "organisation.create", "organisation", &new.slug)
+        };
+        let created = self.store.insert_organisation(&new, &event).map_err(|e| match e {
+            super::ports::PortError::Conflict(_) => exists(),
+            e => e.into(),
+        })?;
+        self.write().orgs.push(created.clone());
+        self.services(created.id)?;
+        Ok(created)
+    }
+}
+
+fn not_found() -> AppError {
+    AppError::not_found(ErrorCode::NotFound, "Không tìm thấy.")
+}
+
+fn exists() -> AppError {
+    AppError::conflict(ErrorCode::OrganisationExists, "Đã có đơn vị với mã này.")
+}
+
+/// Whether `actor` stands in their own organisation (pages show their own menus) or oversees.
+pub fn is_member(actor: &Actor) -> bool {
+    actor.standing == Standing::Member
+}

@@ -1,0 +1,59 @@
+//! Creating organisations, with the procedures they start from.
+
+use std::path::Path;
+
+use super::deployment::Deployment;
+use super::import::import_tree;
+use super::ports::NewOrganisation;
+use super::users::Operator;
+use crate::domain::ErrorCode;
+use crate::domain::organisation::Organisation;
+use crate::error::{AppError, AppResult};
+
+/// What a new organisation's store starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Corpus {
+    /// Nothing: the organisation writes or imports its own procedures.
+    Empty,
+    /// The procedures shipped with the deployment (`QMS_PROCEDURES_DIR`).
+    Shipped,
+    /// Every published procedure of the parent, adopted (the upstream capability).
+    Parent,
+}
+
+impl Corpus {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "empty" => Some(Self::Empty),
+            "shipped" => Some(Self::Shipped),
+            "parent" => Some(Self::Parent),
+            _ => None,
+        }
+    }
+}
+
+/// Creates an organisation and fills its store. An import that refuses some files still leaves
+/// the organisation created with what was accepted (each procedure is its own commit).
+pub fn create(
+    deployment: &Deployment,
+    by: Operator<'_>,
+    new: NewOrganisation,
+    corpus: Corpus,
+    shipped: &Path,
+) -> AppResult<Organisation> {
+    if corpus == Corpus::Parent {
+        return Err(AppError::unprocessable(
+            ErrorCode::NotSupported,
+            "Nhận quy trình từ đơn vị cấp trên chưa được hỗ trợ; hãy chọn empty hoặc shipped.",
+        ));
+    }
+    let author = by.name().to_owned();
+    let created = deployment.create(by, new)?;
+    if corpus == Corpus::Shipped && shipped.is_dir() {
+        let services = deployment.services(created.id)?;
+        import_tree(&services, shipped, &author)?;
+        super::search::ensure_complete(&services, false)?;
+    }
+    Ok(created)
+}
