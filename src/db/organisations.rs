@@ -1,14 +1,24 @@
 //! `Organisations` on the database.
 
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::dsl::{count_distinct, count_star, max};
 use diesel::prelude::*;
 
 use super::connection::Db;
 use super::events::append;
 use super::rows::stored;
-use super::schema::organisations;
+use super::schema::{
+    audits, corrective_actions, legal_bases, nonconformities, organisations, procedure_legal_bases, procedures,
+};
+use crate::domain::ProcedureStatus;
+use crate::domain::audit::AuditStatus;
 use crate::domain::event::NewEvent;
+use crate::domain::legal_basis::LegalStatus;
+use crate::domain::nonconformity::{CaStatus, NcStatus};
 use crate::domain::organisation::{OrgId, OrgKind, Organisation};
-use crate::service::ports::{NewOrganisation, Organisations, PortResult};
+use crate::service::ports::{NewOrganisation, Organisations, PortResult, UnitSummary};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = organisations)]
@@ -62,6 +72,89 @@ impl Organisations for Db {
                 kind: new.kind,
                 parent: new.parent,
             })
+        })
+    }
+
+    fn unit_summaries(&self, orgs: &[OrgId], today: NaiveDate) -> PortResult<HashMap<OrgId, UnitSummary>> {
+        let ids: Vec<i32> = orgs.iter().map(|o| o.0).collect();
+        self.read(|c| {
+            let mut out: HashMap<OrgId, UnitSummary> = orgs.iter().map(|o| (*o, UnitSummary::default())).collect();
+            let mut add = |rows: Vec<(i32, i64)>, set: fn(&mut UnitSummary, i64)| {
+                for (org, n) in rows {
+                    if let Some(summary) = out.get_mut(&OrgId(org)) {
+                        set(summary, n);
+                    }
+                }
+            };
+            let in_force = || {
+                procedures::table
+                    .filter(procedures::org_id.eq_any(&ids))
+                    .filter(procedures::status.eq(ProcedureStatus::Effective.as_str()))
+            };
+            add(in_force().group_by(procedures::org_id).select((procedures::org_id, count_star())).load(c)?, |s, n| {
+                s.procedures = n
+            });
+            add(
+                in_force()
+                    .filter(procedures::review_due.lt(today))
+                    .group_by(procedures::org_id)
+                    .select((procedures::org_id, count_star()))
+                    .load(c)?,
+                |s, n| s.overdue_reviews = n,
+            );
+            // Procedures, not citations: one citing two superseded texts counts once.
+            add(
+                procedure_legal_bases::table
+                    .inner_join(
+                        legal_bases::table.on(legal_bases::org_id
+                            .eq(procedure_legal_bases::org_id)
+                            .and(legal_bases::key.eq(procedure_legal_bases::legal_key))),
+                    )
+                    .inner_join(
+                        procedures::table.on(procedures::org_id
+                            .eq(procedure_legal_bases::org_id)
+                            .and(procedures::code.eq(procedure_legal_bases::procedure_code))),
+                    )
+                    .filter(procedure_legal_bases::org_id.eq_any(&ids))
+                    .filter(legal_bases::status.eq(LegalStatus::Superseded.as_str()))
+                    .filter(procedures::status.eq(ProcedureStatus::Effective.as_str()))
+                    .group_by(procedure_legal_bases::org_id)
+                    .select((procedure_legal_bases::org_id, count_distinct(procedure_legal_bases::procedure_code)))
+                    .load(c)?,
+                |s, n| s.citing_superseded = n,
+            );
+            add(
+                nonconformities::table
+                    .filter(nonconformities::org_id.eq_any(&ids))
+                    .filter(nonconformities::status.ne(NcStatus::Closed.as_str()))
+                    .group_by(nonconformities::org_id)
+                    .select((nonconformities::org_id, count_star()))
+                    .load(c)?,
+                |s, n| s.open_nonconformities = n,
+            );
+            let open: Vec<&str> = CaStatus::OPEN.iter().map(|s| s.as_str()).collect();
+            add(
+                corrective_actions::table
+                    .filter(corrective_actions::org_id.eq_any(&ids))
+                    .filter(corrective_actions::status.eq_any(&open))
+                    .filter(corrective_actions::due_date.lt(today))
+                    .group_by(corrective_actions::org_id)
+                    .select((corrective_actions::org_id, count_star()))
+                    .load(c)?,
+                |s, n| s.overdue_actions = n,
+            );
+            let begun: Vec<(i32, Option<NaiveDate>)> = audits::table
+                .filter(audits::org_id.eq_any(&ids))
+                .filter(audits::status.ne(AuditStatus::Planned.as_str()))
+                .group_by(audits::org_id)
+                .select((audits::org_id, max(audits::planned_start)))
+                .load(c)?;
+            for (org, last) in begun {
+                if let Some(summary) = out.get_mut(&OrgId(org)) {
+                    summary.last_audit = last;
+                }
+            }
+            Ok(out)
         })
     }
 }

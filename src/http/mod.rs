@@ -36,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/orgs", web::get().to(orgs::list))
             .route("/orgs", web::post().to(orgs::create))
             .route("/orgs/{org}", web::get().to(orgs::get))
+            .route("/units", web::get().to(orgs::units))
             .route("/users", web::get().to(users::list))
             .route("/users", web::post().to(users::create))
             .route("/users/{username}", web::put().to(users::update))

@@ -95,3 +95,40 @@ pub async fn create(
     .await?;
     Ok(HttpResponse::Created().json(OrgDto::of(&created, &state.deployment)))
 }
+
+/// A unit below the organisation acted in, with where its quality system stands.
+#[derive(Serialize)]
+pub struct UnitDto {
+    #[serde(flatten)]
+    pub org: OrgDto,
+    pub procedures: i64,
+    pub overdue_reviews: i64,
+    pub citing_superseded: i64,
+    pub open_nonconformities: i64,
+    pub overdue_actions: i64,
+    pub last_audit: Option<chrono::NaiveDate>,
+}
+
+/// `GET /api/v1/units`: every organisation below this one, for its admin and auditor, with
+/// procedures, overdue reviews, citations of superseded texts, open nonconformities, overdue
+/// corrective actions and the last internal audit.
+pub async fn units(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
+    let today = chrono::Utc::now().date_naive();
+    let s = state.clone();
+    let acting_in = user.org.org.id;
+    let units = blocking(move || organisations::units(&s.deployment, &user.actor, acting_in, today)).await?;
+    let items: Vec<UnitDto> = units
+        .iter()
+        .map(|u| UnitDto {
+            org: OrgDto::of(&u.org, &state.deployment),
+            procedures: u.summary.procedures,
+            overdue_reviews: u.summary.overdue_reviews,
+            citing_superseded: u.summary.citing_superseded,
+            open_nonconformities: u.summary.open_nonconformities,
+            overdue_actions: u.summary.overdue_actions,
+            last_audit: u.summary.last_audit,
+        })
+        .collect();
+    let total = items.len() as i64;
+    Ok(HttpResponse::Ok().json(List { items, total }))
+}

@@ -114,6 +114,15 @@ impl Deployment {
         tree.orgs.iter().filter(|o| o.id == id || tree.ancestors(o.id).contains(&id)).cloned().collect()
     }
 
+    /// Each of `orgs`' summary as of `today` (see `Organisations::unit_summaries`).
+    pub fn unit_summaries(
+        &self,
+        orgs: &[OrgId],
+        today: chrono::NaiveDate,
+    ) -> AppResult<HashMap<OrgId, super::ports::UnitSummary>> {
+        Ok(self.store.unit_summaries(orgs, today)?)
+    }
+
     /// The services of organisation `id`, opening them on first use.
     pub fn services(&self, id: OrgId) -> AppResult<Services> {
         if let Some(s) = self.read().services.get(&id) {

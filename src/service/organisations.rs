@@ -4,11 +4,13 @@ use std::path::Path;
 
 use super::deployment::Deployment;
 use super::import::import_tree;
-use super::ports::NewOrganisation;
+use super::ports::{NewOrganisation, UnitSummary};
 use super::users::Operator;
 use crate::domain::ErrorCode;
-use crate::domain::organisation::Organisation;
+use crate::domain::organisation::{OrgId, Organisation};
+use crate::domain::{Actor, Role};
 use crate::error::{AppError, AppResult};
+use chrono::NaiveDate;
 
 /// What a new organisation's store starts with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
@@ -56,4 +58,23 @@ pub fn create(
         super::search::ensure_complete(&services, false)?;
     }
     Ok(created)
+}
+
+/// One unit below an organisation, with where its quality system stands.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub org: Organisation,
+    pub summary: UnitSummary,
+}
+
+/// The organisations below the one `actor` acts in that they oversee (as its admin or auditor),
+/// each with its summary as of `today`, in tree order. Empty for anyone else.
+pub fn units(deployment: &Deployment, actor: &Actor, acting_in: OrgId, today: NaiveDate) -> AppResult<Vec<Unit>> {
+    if !actor.roles.iter().any(|r| matches!(r, Role::Admin | Role::Auditor)) {
+        return Ok(vec![]);
+    }
+    let below: Vec<Organisation> = deployment.subtree(acting_in).into_iter().filter(|o| o.id != acting_in).collect();
+    let ids: Vec<OrgId> = below.iter().map(|o| o.id).collect();
+    let mut summaries = deployment.unit_summaries(&ids, today)?;
+    Ok(below.into_iter().map(|org| Unit { summary: summaries.remove(&org.id).unwrap_or_default(), org }).collect())
 }

@@ -165,6 +165,17 @@ async fn two_communes_under_a_province_each_see_only_their_own() {
             c.call(overseer, "GET", &format!("/api/v1/orgs/xa-a{nc_path}", nc_path = &nc_path[7..]), None).await;
         assert_eq!(status, StatusCode::OK, "{overseer} reads commune A's nonconformity");
     }
+    // The province's view of its units, from live data.
+    let (_, units) = c.call("kiemtra-tinh", "GET", "/api/v1/units", None).await;
+    let units = units["items"].as_array().unwrap();
+    let summary = |u: &Value| {
+        (u["slug"].as_str().unwrap().to_owned(), u["procedures"].as_i64(), u["open_nonconformities"].as_i64())
+    };
+    assert_eq!(
+        units.iter().map(summary).collect::<Vec<_>>(),
+        [("xa-a".to_owned(), Some(2), Some(1)), ("xa-b".to_owned(), Some(2), Some(0))]
+    );
+    assert_eq!(c.call("nhanvien-tinh", "GET", "/api/v1/units", None).await.1["total"], 0, "staff oversee nothing");
     let (_, orgs) = c.call("nhanvien-tinh", "GET", "/api/v1/orgs", None).await;
     assert_eq!(orgs["total"], 1);
     assert_eq!(c.call("nhanvien-tinh", "GET", "/api/v1/orgs/xa-a/procedures", None).await.0, StatusCode::NOT_FOUND);
