@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use diesel::dsl::{count_distinct, count_star, max};
+use diesel::dsl::{count, count_star, max};
 use diesel::prelude::*;
 
 use super::connection::Db;
@@ -119,7 +119,10 @@ impl Organisations for Db {
                     .filter(legal_bases::status.eq(LegalStatus::Superseded.as_str()))
                     .filter(procedures::status.eq(ProcedureStatus::Effective.as_str()))
                     .group_by(procedure_legal_bases::org_id)
-                    .select((procedure_legal_bases::org_id, count_distinct(procedure_legal_bases::procedure_code)))
+                    .select((
+                        procedure_legal_bases::org_id,
+                        count(procedure_legal_bases::procedure_code).aggregate_distinct(),
+                    ))
                     .load(c)?,
                 |s, n| s.citing_superseded = n,
             );
