@@ -77,7 +77,7 @@ pub fn submit(
         return Err(AppError::unprocessable(ErrorCode::MissingReviewers, "Cần chỉ định ít nhất một người xem xét."));
     }
     for name in &reviewers {
-        let user = services.users.user(name)?.filter(|u| u.active);
+        let user = crate::service::users::get(services, name)?.filter(|u| u.active);
         if user.is_none() || *name == cr.author {
             return Err(AppError::unprocessable(
                 ErrorCode::InvalidReviewer,
@@ -85,7 +85,8 @@ pub fn submit(
             ));
         }
     }
-    let approver_user = services.users.user(&approver)?.filter(|u| u.active && u.roles.contains(&Role::Approver));
+    let approver_user =
+        crate::service::users::get(services, &approver)?.filter(|u| u.active && u.roles.contains(&Role::Approver));
     if approver_user.is_none() || approver == cr.author {
         return Err(AppError::unprocessable(
             ErrorCode::InvalidApprover,

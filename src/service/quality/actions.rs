@@ -52,7 +52,7 @@ pub fn create(services: &Services, actor: &Actor, new: NewCa) -> AppResult<CaRec
             ));
         }
     }
-    if services.users.user(&new.owner)?.filter(|u| u.active).is_none() {
+    if crate::service::users::get(services, &new.owner)?.filter(|u| u.active).is_none() {
         return Err(AppError::unprocessable(
             ErrorCode::UnknownOwner,
             format!("Không có người thực hiện {}.", new.owner),

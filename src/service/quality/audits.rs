@@ -94,8 +94,9 @@ pub fn plan(services: &Services, actor: &Actor, new: NewAudit) -> AppResult<Audi
     team.extend(new.auditors.iter().filter(|a| **a != new.lead_auditor).cloned());
     let mut members = Vec::new();
     for name in &team {
-        let user =
-            services.users.user(name)?.filter(|u| u.active && u.roles.contains(&Role::Auditor)).ok_or_else(|| {
+        let user = crate::service::users::get(services, name)?
+            .filter(|u| u.active && u.roles.contains(&Role::Auditor))
+            .ok_or_else(|| {
                 AppError::unprocessable(
                     ErrorCode::InvalidAuditor,
                     format!("{name} không phải đánh giá viên nội bộ đang hoạt động."),
