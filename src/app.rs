@@ -265,10 +265,16 @@ pub fn build(
         .configure(http::configure)
         .configure(pages::configure)
         .default_service(web::to(pages::not_found))
-        // `/api/v1/orgs/{org}/…` and `/o/{org}/…`: the same routes, acting on organisation {org}.
+        // `/api/v1/orgs/{org}/…` and `/o/{org}/…`: the same routes, acting on organisation {org};
+        // a redirect they answer keeps the prefix.
         .wrap_fn(|mut req, srv| {
             crate::web_common::strip_org_path(&mut req);
-            actix_web::dev::Service::call(srv, req)
+            let answer = actix_web::dev::Service::call(srv, req);
+            async move {
+                let mut res = answer.await?;
+                crate::web_common::keep_prefix_in_location(&mut res);
+                Ok(res)
+            }
         })
         .wrap(pages::errors::handlers())
         .wrap(Compress::default())

@@ -90,12 +90,18 @@ fn refill(form: &mut UserForm, body: &UserFormBody) {
     form.active = body.active.is_some();
 }
 
-pub async fn users(reader: Reader) -> AppResult<HttpResponse> {
+#[derive(Deserialize)]
+pub struct UsersQuery {
+    created: Option<String>,
+}
+
+pub async fn users(reader: Reader, query: web::Query<UsersQuery>) -> AppResult<HttpResponse> {
     authorize(&reader.actor, Action::ManageUsers, Resource::None)?;
     let state = reader.org.clone();
     let all = blocking(move || crate::service::users::all(&state)).await?;
     let form = form(&reader, None).await?;
-    super::html(&AdminUsersPage { c: reader.chrome(), users: all, form })
+    let notice = query.created.as_ref().map(|_| reader.tr().get("units.created"));
+    super::html(&AdminUsersPage { c: reader.chrome(), users: all, form, notice })
 }
 
 pub async fn create_user(reader: Reader, body: web::Bytes) -> AppResult<HttpResponse> {
@@ -122,7 +128,7 @@ pub async fn create_user(reader: Reader, body: web::Bytes) -> AppResult<HttpResp
             form.errors = errors_for(&reader, &e);
             let state = reader.org.clone();
             let all = blocking(move || crate::service::users::all(&state)).await?;
-            super::html_with(status, &AdminUsersPage { c: reader.chrome(), users: all, form })
+            super::html_with(status, &AdminUsersPage { c: reader.chrome(), users: all, form, notice: None })
         }
     }
 }
@@ -135,9 +141,7 @@ pub struct SavedQuery {
 async fn load_user(reader: &Reader, username: String) -> AppResult<UserRecord> {
     let state = reader.org.clone();
     blocking(move || {
-        state
-            .users
-            .user(&username)?
+        users::get(&state, &username)?
             .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, "Không có tài khoản này."))
     })
     .await

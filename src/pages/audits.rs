@@ -177,7 +177,9 @@ async fn audit_page(
     let a = &report.audit;
     let me = &reader.actor;
     let on_team = authorize(me, Action::RecordFinding, Resource::Audit { team: &a.auditors }).is_ok();
-    let can_lead = a.lead_auditor == me.username || me.has(Role::Secretary);
+    // The audit's lead or the commune's secretary; never someone reading from a parent organisation.
+    let can_lead =
+        crate::service::deployment::is_member(me) && (a.lead_auditor == me.username || me.has(Role::Secretary));
     let page = AuditPage {
         c: reader.chrome(),
         can_record: on_team && a.status == AuditStatus::InProgress,

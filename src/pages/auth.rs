@@ -39,14 +39,7 @@ fn render_login(
     let lang = session::lang_of(req);
     let (csrf, fresh) = login_csrf(req);
     let here = req.uri().path_and_query().map_or("/login".into(), |p| p.to_string());
-    let c = Chrome {
-        t: state.i18n.tr(lang),
-        user: None,
-        csrf: &csrf,
-        here: &here,
-        other_lang: lang.other().code(),
-        nav: vec![],
-    };
+    let c = Chrome::bare(state.i18n.tr(lang), &csrf, &here, lang.other().code());
     let body = askama::Template::render(&LoginPage { c, error, next, username }).map_err(AppError::internal)?;
     let mut response = HttpResponse::build(status);
     if fresh {

@@ -17,10 +17,13 @@ fn effective(field: Option<String>, kind: Option<ProcedureKind>, text: Option<St
 
 pub async fn home(reader: Reader) -> AppResult<HttpResponse> {
     let (state, actor) = (reader.org.clone(), reader.actor.clone());
-    let (system, fields, d) = blocking(move || {
+    let (deployment, acting_in) = (reader.state.deployment.clone(), reader.org.org.id);
+    let (system, fields, d, units) = blocking(move || {
         let system = catalog::procedures(&state, &effective(None, Some(ProcedureKind::Mandatory), None))?.0;
         let fields = catalog::fields(&state)?.into_iter().filter(|f| !f.field.system).collect();
-        Ok((system, fields, crate::service::dashboard::dashboard(&state, &actor)?))
+        let today = chrono::Utc::now().date_naive();
+        let units = crate::service::organisations::units(&deployment, &actor, acting_in, today)?;
+        Ok((system, fields, crate::service::dashboard::dashboard(&state, &actor)?, units))
     })
     .await?;
     use crate::domain::{Action, Resource, authorize};
@@ -30,9 +33,11 @@ pub async fn home(reader: Reader) -> AppResult<HttpResponse> {
         [Action::ManageDocuments, Action::ApproveChange, Action::PlanAudit, Action::ManageNonconformities]
             .into_iter()
             .any(may);
-    let overview = manages_quality.then(|| super::charts::Overview::of(&reader.tr(), &d));
+    // Those who oversee an organisation read its charts as those who run it do.
+    let overseeing = !crate::service::deployment::is_member(&reader.actor);
+    let overview = (manages_quality || overseeing).then(|| super::charts::Overview::of(&reader.tr(), &d));
     let me = reader.actor.username.clone();
-    super::html(&HomePage { c: reader.chrome(), d, secretary, me, system, fields, overview })
+    super::html(&HomePage { c: reader.chrome(), d, secretary, me, system, fields, overview, units })
 }
 
 pub async fn field(reader: Reader, code: web::Path<String>) -> AppResult<HttpResponse> {

@@ -28,7 +28,7 @@ fn to_page<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Resu
     };
     let (req, _) = res.into_parts();
     let response = if error.kind == ErrorKind::Unauthorized {
-        let next = req.uri().path_and_query().map_or("/".into(), |p| p.to_string());
+        let next = crate::web_common::browser_path(&req);
         let location = format!("/login?next={}", urlencoding(&next));
         HttpResponse::SeeOther().insert_header(("Location", location)).finish()
     } else {
@@ -47,8 +47,8 @@ fn render(req: &actix_web::HttpRequest, error: &AppError) -> HttpResponse {
     let lang = lang_of(req);
     let t = state.i18n.tr(lang);
     let message = t.error(error);
-    let here = req.path().to_owned();
-    let c = Chrome { t, user: None, csrf: "", here: &here, other_lang: lang.other().code(), nav: vec![] };
+    let here = crate::web_common::browser_path(req);
+    let c = Chrome::bare(t, "", &here, lang.other().code());
     match askama::Template::render(&ErrorPage { c, status: status.as_u16(), message }) {
         Ok(body) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body),
         Err(_) => HttpResponse::build(status).body(error.message.clone()),

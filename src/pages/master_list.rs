@@ -59,7 +59,11 @@ fn spreadsheet_text(text: &str) -> String {
 pub async fn csv(reader: Reader) -> AppResult<HttpResponse> {
     let rows = rows(&reader).await?;
     let t = reader.tr();
-    let mut out = csv::Writer::from_writer(Vec::new());
+    // The first line names the list and whose it is; the table follows, its header on line two.
+    let mut out = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let org = &reader.org.org;
+    out.write_record([spreadsheet_text(&format!("{} — {}", t.get("master.title"), org.name))])
+        .map_err(AppError::internal)?;
     let header =
         ["list.number", "list.code", "list.name", "list.field", "list.revision", "list.effective_date", "list.status"];
     out.write_record(header.map(|k| t.get(k))).map_err(AppError::internal)?;
@@ -77,9 +81,16 @@ pub async fn csv(reader: Reader) -> AppResult<HttpResponse> {
     }
     let mut body = "\u{feff}".as_bytes().to_vec(); // BOM: spreadsheet programs then read UTF-8 Vietnamese correctly
     body.extend(out.into_inner().map_err(AppError::internal)?);
+    // Where lists of several organisations may end up in one folder, the file names whose it is
+    // (a slug is ASCII letters, digits and hyphens: safe in a header).
+    let file = if reader.state.deployment.all().len() > 1 {
+        format!("danh-muc-tai-lieu-{}.csv", org.slug)
+    } else {
+        "danh-muc-tai-lieu.csv".to_owned()
+    };
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"danh-muc-tai-lieu.csv\""))
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{file}\"")))
         .body(body))
 }
 

@@ -13,6 +13,7 @@ pub mod errors;
 mod forms;
 pub mod i18n;
 mod master_list;
+mod organisations;
 mod procedure;
 mod quality;
 mod quality_views;
@@ -47,6 +48,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{username}", web::get().to(admin::user))
         .route("/admin/users/{username}", web::post().to(admin::update_user))
         .route("/admin/events", web::get().to(admin::events))
+        .route("/admin/organisations", web::get().to(organisations::page))
+        .route("/admin/organisations", web::post().to(organisations::create))
         .route("/change-requests", web::get().to(changes::list))
         .route("/change-requests", web::post().to(changes::create))
         .route("/change-requests/new", web::get().to(changes::new_form))
@@ -90,6 +93,7 @@ pub async fn not_found(_req: HttpRequest) -> AppResult<HttpResponse> {
 impl Reader {
     /// The layout data for this reader.
     pub fn chrome(&self) -> Chrome<'_> {
+        let shown = &self.org.org;
         Chrome {
             t: self.tr(),
             user: Some(self.actor.display_name.as_str()),
@@ -97,19 +101,47 @@ impl Reader {
             here: &self.path,
             other_lang: self.lang.other().code(),
             nav: self.nav(),
+            base: &self.base,
+            api: if self.base.is_empty() { "/api/v1".into() } else { format!("/api/v1/orgs/{}", shown.slug) },
+            org: Some(shown.name.as_str()),
+            overseeing: !crate::service::deployment::is_member(&self.actor),
+            orgs: self.switcher(),
         }
     }
-}
 
-impl Reader {
-    /// The links this reader's roles allow, decided by the one permission function.
+    /// The organisations this reader may switch between, when they see more than one: their own
+    /// at its usual addresses, the others under their prefix.
+    fn switcher(&self) -> Vec<(String, String, bool)> {
+        let visible = self.state.deployment.visible_to(&self.actor);
+        if visible.len() < 2 {
+            return vec![];
+        }
+        visible
+            .into_iter()
+            .map(|o| {
+                let href = if o.id == self.actor.org { "/".to_owned() } else { format!("/o/{}/", o.slug) };
+                (href, o.name, o.id == self.org.org.id)
+            })
+            .collect()
+    }
+
+    /// Whether the organisation shown has, or is meant to have, units below it: the pages about
+    /// units appear there only, so that a commune's admin never meets them.
+    fn has_units(&self) -> bool {
+        use crate::domain::organisation::OrgKind;
+        let shown = &self.org.org;
+        matches!(shown.kind, OrgKind::Province | OrgKind::Other) || self.state.deployment.subtree(shown.id).len() > 1
+    }
+
+    /// The links this reader's roles allow, decided by the one permission function: in an
+    /// organisation they oversee, what an overseer may do there (read, and for its admin, accounts).
     fn nav(&self) -> Vec<(&'static str, &'static str)> {
-        use crate::domain::{Action, Resource, authorize};
+        use crate::domain::{Action, Resource, Role, authorize};
         let allowed = |action| authorize(&self.actor, action, Resource::None).is_ok();
+        let member = crate::service::deployment::is_member(&self.actor);
         let mut nav = Vec::new();
         let involved_in_changes = allowed(Action::ManageDocuments)
-            || self.actor.has(crate::domain::Role::Reviewer)
-            || self.actor.has(crate::domain::Role::Approver);
+            || (member && (self.actor.has(Role::Reviewer) || self.actor.has(Role::Approver)));
         if involved_in_changes {
             nav.push(("/change-requests", "nav_extra.changes"));
         }
@@ -119,6 +151,9 @@ impl Reader {
         nav.push(("/audits", "nav_extra.audits"));
         nav.push(("/nonconformities", "nav_extra.nonconformities"));
         nav.push(("/legal-bases", "nav_extra.legal"));
+        if allowed(Action::ManageOrganisations) && self.has_units() {
+            nav.push(("/admin/organisations", "nav_extra.organisations"));
+        }
         if allowed(Action::ManageUsers) {
             nav.push(("/admin/users", "nav_extra.admin"));
         }

@@ -43,6 +43,7 @@ async fn page(reader: Reader, code: String, revision: Option<i32>) -> AppResult<
             c: reader.chrome(),
             secretary,
             acknowledged,
+            may_acknowledge: authorize(&reader.actor, Action::Acknowledge, Resource::None).is_ok(),
             flagged: procedure.flagged(),
             signoffs: signoffs(&view.revision),
             superseded: view.standing == RevisionStanding::Superseded,

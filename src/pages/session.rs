@@ -32,7 +32,11 @@ pub struct Reader {
     pub state: web::Data<AppState>,
     /// The services of the organisation the page shows (see `CurrentUser`).
     pub org: Services,
+    /// The page's path and query as the browser sees it (with its organisation prefix).
     pub path: String,
+    /// What every link of the page starts with: "" in the reader's own organisation,
+    /// `/o/{slug}` in one they oversee.
+    pub base: String,
 }
 
 impl Reader {
@@ -60,11 +64,12 @@ impl FromRequest for Reader {
         // The same token the extractor authenticates, so the CSRF token derives from it.
         let token = crate::web_common::token_of(req).unwrap_or_default();
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let path = req.uri().path_and_query().map_or("/".into(), |p| p.to_string());
+        let path = crate::web_common::browser_path(req);
         Box::pin(async move {
             let CurrentUser { actor, org } = user.await?;
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
-            Ok(Reader { actor, lang, csrf: csrf_for_session(&token), state, org, path })
+            let base = if org.org.id == actor.org { String::new() } else { format!("/o/{}", org.org.slug) };
+            Ok(Reader { actor, lang, csrf: csrf_for_session(&token), state, org, path, base })
         })
     }
 }

@@ -26,6 +26,38 @@ pub struct Chrome<'a> {
     pub other_lang: &'static str,
     /// Links the user's roles allow beyond reading: (address, label key).
     pub nav: Vec<(&'static str, &'static str)>,
+    /// What every link of this site on the page starts with: "" in the reader's own
+    /// organisation, `/o/{slug}` in one they oversee (assets, sign-in and out and the language
+    /// switch belong to no organisation and never take it).
+    pub base: &'a str,
+    /// The API the page's scripts call: `/api/v1`, or `/api/v1/orgs/{slug}` under a prefix.
+    pub api: String,
+    /// The name of the organisation the page shows (none on the sign-in and error pages).
+    pub org: Option<&'a str>,
+    /// The reader is looking at an organisation below their own, which they read only.
+    pub overseeing: bool,
+    /// Where the reader may switch to when they see more than one organisation: (address, name,
+    /// whether it is the one shown). Empty otherwise.
+    pub orgs: Vec<(String, String, bool)>,
+}
+
+impl<'a> Chrome<'a> {
+    /// The layout of a page shown before or outside any organisation (sign-in, errors).
+    pub fn bare(t: Tr<'a>, csrf: &'a str, here: &'a str, other_lang: &'static str) -> Self {
+        Chrome {
+            t,
+            user: None,
+            csrf,
+            here,
+            other_lang,
+            nav: vec![],
+            base: "",
+            api: "/api/v1".into(),
+            org: None,
+            overseeing: false,
+            orgs: vec![],
+        }
+    }
 }
 
 #[derive(Template)]
@@ -40,6 +72,8 @@ pub struct HomePage<'a> {
     pub fields: Vec<FieldCount>,
     /// Charts of the quality system, for those who manage it (not for staff who only read).
     pub overview: Option<super::charts::Overview>,
+    /// The units below the organisation shown, for its admin and auditor, with where each stands.
+    pub units: Vec<crate::service::organisations::Unit>,
 }
 
 #[derive(Template)]
@@ -67,6 +101,8 @@ pub struct ProcedurePage<'a> {
     /// The reader may run document control (propose changes, periodic review, who has read).
     pub secretary: bool,
     pub acknowledged: bool,
+    /// The reader may record reading it (not a reader from a parent organisation).
+    pub may_acknowledge: bool,
     /// Superseded legal bases this revision cites.
     pub flagged: Vec<String>,
 }
@@ -137,6 +173,54 @@ pub struct AdminUsersPage<'a> {
     pub c: Chrome<'a>,
     pub users: Vec<UserRecord>,
     pub form: UserForm,
+    /// Shown when the organisation was just created, its accounts still to make.
+    pub notice: Option<&'a str>,
+}
+
+/// The form that creates a unit below the organisation shown, filled in.
+pub struct OrgForm {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub corpus: String,
+    pub slug_error: Option<String>,
+    pub name_error: Option<String>,
+    /// A refusal no one field caused.
+    pub error: Option<String>,
+}
+
+impl OrgForm {
+    /// A new form: a commune starting from the shipped procedures, the common case.
+    pub fn empty() -> Self {
+        OrgForm {
+            slug: String::new(),
+            name: String::new(),
+            kind: "commune".into(),
+            corpus: "shipped".into(),
+            slug_error: None,
+            name_error: None,
+            error: None,
+        }
+    }
+
+    /// Every kind, and whether it is the one chosen.
+    pub fn kinds(&self) -> Vec<(&'static str, bool)> {
+        crate::domain::organisation::OrgKind::ALL.iter().map(|k| (k.as_str(), k.as_str() == self.kind)).collect()
+    }
+
+    /// The corpora a unit can start from here, and whether it is the one chosen.
+    pub fn corpora(&self) -> Vec<(&'static str, bool)> {
+        super::organisations::CORPORA.into_iter().map(|c| (c, c == self.corpus)).collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_organisations.html")]
+pub struct AdminOrganisationsPage<'a> {
+    pub c: Chrome<'a>,
+    /// Every unit below the organisation shown, with its parent's name.
+    pub units: Vec<(crate::domain::organisation::Organisation, String)>,
+    pub form: OrgForm,
 }
 
 #[derive(Template)]

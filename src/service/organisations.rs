@@ -74,6 +74,9 @@ pub fn units(deployment: &Deployment, actor: &Actor, acting_in: OrgId, today: Na
         return Ok(vec![]);
     }
     let below: Vec<Organisation> = deployment.subtree(acting_in).into_iter().filter(|o| o.id != acting_in).collect();
+    if below.is_empty() {
+        return Ok(vec![]);
+    }
     let ids: Vec<OrgId> = below.iter().map(|o| o.id).collect();
     let mut summaries = deployment.unit_summaries(&ids, today)?;
     Ok(below.into_iter().map(|org| Unit { summary: summaries.remove(&org.id).unwrap_or_default(), org }).collect())

@@ -11,5 +11,5 @@ mod origin;
 pub use blocking::{blocking, positive_id};
 pub use csrf::{constant_time_eq, csrf_for_session};
 pub use current_user::{CurrentUser, TOKEN_COOKIE, token_of};
-pub use org_path::{OrgInPath, strip as strip_org_path};
+pub use org_path::{OrgInPath, browser_path, keep_prefix_in_location, strip as strip_org_path};
 pub use origin::{client_address, is_https};

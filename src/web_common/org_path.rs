@@ -4,10 +4,11 @@
 //! rewrites a path) and kept in the request's extensions, where `CurrentUser` reads it: every
 //! route exists once, and every route that needs a signed-in user is scoped by the same code.
 
-use actix_web::HttpMessage;
-use actix_web::dev::ServiceRequest;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Uri;
+use actix_web::http::header::{HeaderValue, LOCATION};
 use actix_web::http::uri::PathAndQuery;
+use actix_web::{HttpMessage, HttpRequest};
 
 /// The organisation a request's path named, when it named one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,9 +52,57 @@ pub fn strip(req: &mut ServiceRequest) {
     req.extensions_mut().insert(OrgInPath(org));
 }
 
+/// `path` (a path of this site, with or without a query) as it reads under organisation `org`'s
+/// prefix: the inverse of `split`.
+pub fn restore(path: &str, org: &str) -> String {
+    match path.strip_prefix("/api/v1/") {
+        Some(tail) => format!("{API_PREFIX}{org}/{tail}"),
+        None => format!("{PAGE_PREFIX}{org}{path}"),
+    }
+}
+
+/// The path and query the browser asked for: the routed one with its organisation prefix put
+/// back (what a page's language switch and a sign-in's `next` must come back to).
+pub fn browser_path(req: &HttpRequest) -> String {
+    let path = req.uri().path_and_query().map_or("/".into(), |p| p.to_string());
+    match req.extensions().get::<OrgInPath>() {
+        Some(OrgInPath(org)) => restore(&path, org),
+        None => path,
+    }
+}
+
+/// Where a redirect from a request made under organisation `org`'s prefix must point: a path of
+/// the site gets the prefix back, so a form posted under `/o/{org}/` lands on a page of the same
+/// organisation. Anything else is left as it is (`None`): another site, a path that names an
+/// organisation already, and the paths that belong to no organisation (sign-in and out, the
+/// language switch, assets).
+pub fn prefixed_location(location: &str, org: &str) -> Option<String> {
+    let site_path = location.starts_with('/') && !location.starts_with("//") && !location.starts_with("/\\");
+    let shared = ["/login", "/logout", "/lang/", "/static/"].iter().any(|p| {
+        location.strip_prefix(p).is_some_and(|rest| p.ends_with('/') || rest.is_empty() || rest.starts_with(['?', '#']))
+    });
+    let names_one = split(location).is_some() || location.starts_with("/o/") || location.starts_with("/api/v1/orgs");
+    (site_path && !shared && !names_one).then(|| restore(location, org))
+}
+
+/// The response step of the prefix: a redirect answered to a request whose path named an
+/// organisation keeps naming it (one place for every page's `Location`).
+pub fn keep_prefix_in_location<B>(res: &mut ServiceResponse<B>) {
+    let Some(OrgInPath(org)) = res.request().extensions().get::<OrgInPath>().cloned() else {
+        return;
+    };
+    let headers = res.headers_mut();
+    let Some(location) = headers.get(LOCATION).and_then(|l| l.to_str().ok()) else {
+        return;
+    };
+    if let Some(value) = prefixed_location(location, &org).and_then(|l| HeaderValue::try_from(l).ok()) {
+        headers.insert(LOCATION, value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::split;
+    use super::{prefixed_location, restore, split};
 
     #[test]
     fn a_prefix_names_an_organisation_and_keeps_the_rest() {
@@ -65,5 +114,41 @@ mod tests {
         assert_eq!(split("/api/v1/procedures"), None);
         assert_eq!(split("/o/"), None);
         assert_eq!(split("/other"), None);
+    }
+
+    #[test]
+    fn restoring_a_prefix_undoes_splitting_it() {
+        for path in ["/api/v1/orgs/xa-a/procedures/QT-01", "/o/xa-a/procedures?q=1", "/o/xa-a/"] {
+            let (org, rest) = split(path).unwrap();
+            assert_eq!(restore(&rest, org), path);
+        }
+    }
+
+    #[test]
+    fn a_redirect_under_a_prefix_keeps_it() {
+        let at = |l: &str| prefixed_location(l, "xa-a");
+        assert_eq!(at("/nonconformities/3#ca-4").as_deref(), Some("/o/xa-a/nonconformities/3#ca-4"));
+        assert_eq!(at("/admin/users/lan?saved=1").as_deref(), Some("/o/xa-a/admin/users/lan?saved=1"));
+        assert_eq!(at("/").as_deref(), Some("/o/xa-a/"));
+        assert_eq!(at("/api/v1/change-requests/5").as_deref(), Some("/api/v1/orgs/xa-a/change-requests/5"));
+        assert_eq!(at("/logins").as_deref(), Some("/o/xa-a/logins"), "only the sign-in page itself is shared");
+        for kept in [
+            "/login",
+            "/login?next=/o/xa-a/",
+            "/logout",
+            "/lang/en?next=/",
+            "/static/qms.css",
+            "/o/xa-b/admin/users",
+            "/api/v1/orgs/xa-b/procedures",
+            "/api/v1/orgs",
+            "/api/v1/orgs/xa-b",
+            "//evil.example/",
+            "/\\evil.example",
+            "https://evil.example/",
+            "procedures",
+            "",
+        ] {
+            assert_eq!(at(kept), None, "{kept}");
+        }
     }
 }

@@ -19,6 +19,7 @@ mod corpus_agrees_with_software;
 mod git_store;
 mod hostile;
 mod openapi;
+mod organisation_pages;
 mod organisations;
 mod pages;
 mod postgres;

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 /// A province (`hue`, the first organisation) with an auditor and a staff member of its own, and
 /// two communes below it: `xa-a` with the shipped corpus and a full cast, `xa-b` created empty
 /// with its own secretary and an account holding every role.
-fn province() -> World {
+pub(crate) fn province() -> World {
     World::with(&["QT-HT-01", "QT-HTI-01"])
         .settings(|s| {
             s.org_slug = "hue".into();
@@ -26,7 +26,7 @@ fn province() -> World {
 }
 
 /// Creates a commune below the province and its accounts, as the province's admin, through the API.
-async fn commune<S, B>(c: &Client<S>, slug: &str, corpus: &str, cast: &[(&str, Vec<Role>)])
+pub(crate) async fn commune<S, B>(c: &Client<S>, slug: &str, corpus: &str, cast: &[(&str, Vec<Role>)])
 where
     S: actix_web::dev::Service<
             actix_http::Request,

@@ -96,8 +96,9 @@ async fn a_reader_browses_reads_and_prints() {
     assert!(res.headers().get("content-type").unwrap().to_str().unwrap().starts_with("text/csv"));
     let csv = body_text(res).await;
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), CODES.len() + 1);
-    assert!(lines[0].contains("Mã hiệu") && lines[0].contains("Ngày hiệu lực"));
+    assert_eq!(lines.len(), CODES.len() + 2, "a title naming the organisation, the header, a line a procedure");
+    assert_eq!(lines[0], "\u{feff}Danh mục tài liệu nội bộ — Ủy ban nhân dân xã");
+    assert!(lines[1].contains("Mã hiệu") && lines[1].contains("Ngày hiệu lực"));
     assert!(csv.contains("QT-HTI-01,Đăng ký khai sinh,Hộ tịch,1,2019-08-01,Đang hiệu lực"));
 }
 

@@ -6,6 +6,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const input = form.querySelector("input[name=q]");
   const field = form.querySelector("select[name=field]");
   const results = document.getElementById("search-results");
+  // The organisation's prefix of the page's links ("" in the reader's own).
+  const base = form.dataset.base || "";
   let timer = null;
   let latest = 0;
 
@@ -26,7 +28,7 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const hit of items) {
       const li = document.createElement("li");
       const a = document.createElement("a");
-      a.href = `/procedures/${encodeURIComponent(hit.code)}`;
+      a.href = `${base}/procedures/${encodeURIComponent(hit.code)}`;
       const code = document.createElement("span");
       code.className = "code";
       code.textContent = hit.code;
@@ -60,7 +62,7 @@ document.addEventListener("DOMContentLoaded", () => {
       // An answer to an earlier query that arrives late must not replace the latest one.
       if (ticket !== latest) return;
       render(q, items);
-      history.replaceState(null, "", `/search?${new URLSearchParams({ q, field: field.value })}`);
+      history.replaceState(null, "", `${base}/search?${new URLSearchParams({ q, field: field.value })}`);
     } catch (_) {
       // Keep the results shown; submitting the form still works.
     } finally {

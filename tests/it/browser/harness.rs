@@ -57,9 +57,16 @@ pub struct Site {
 
 impl Site {
     pub fn start(codes: &[&str]) -> Site {
+        Self::start_with(codes, |_| {})
+    }
+
+    /// A site whose settings `tweak` changes first (the first organisation's name and kind, say).
+    pub fn start_with(codes: &[&str], tweak: impl FnOnce(&mut qms::config::Settings)) -> Site {
         let tree = common::small_corpus(codes);
         let data = tempfile::tempdir().unwrap();
-        let started = common::start(common::settings(data.path(), tree.path()));
+        let mut settings = common::settings(data.path(), tree.path());
+        tweak(&mut settings);
+        let started = common::start(settings);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = started.state.clone();

@@ -5,5 +5,6 @@ mod harness;
 
 mod audit_to_closure;
 mod main_pages;
+mod province_and_communes;
 mod secretary_publishes;
 mod staff_reads;
