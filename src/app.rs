@@ -25,7 +25,7 @@ use crate::service::ports::NewOrganisation;
 use crate::service::reconcile::{Reconciled, reconcile};
 use crate::service::users::{self, NewUser};
 use crate::service::{DocumentCache, Services};
-use crate::store::GitStore;
+use crate::store::{GitStore, StoreCaches};
 
 /// What every handler can reach. A handler acts on one organisation's services, which it gets
 /// from the deployment through the current user's scope (`web_common::CurrentUser`).
@@ -122,6 +122,8 @@ struct Shared {
     search: Arc<crate::search::TantivySearch>,
     tokens: Arc<TokenKeys>,
     documents: DocumentCache,
+    reading: crate::service::reading::ReadingCache,
+    stores: StoreCaches,
     address_throttle: Arc<crate::service::address_throttle::AddressThrottle>,
     sessions: crate::service::sessions::SessionCache,
 }
@@ -136,7 +138,7 @@ impl Shared {
             create_private_dir(parent).map_err(|e| AppError::internal(format!("{}: {e}", parent.display())))?;
         }
         Ok(Services {
-            org: org.clone(),
+            org: Arc::new(org.clone()),
             index: db.clone(),
             users: db.clone(),
             events: db.clone(),
@@ -145,8 +147,8 @@ impl Shared {
             audits: db,
             search: Arc::new(self.search.scoped(org.id)),
             reference: Default::default(),
-            reading: Default::default(),
-            store: Arc::new(GitStore::open_or_init(&path)?),
+            reading: self.reading.clone(),
+            store: Arc::new(GitStore::open_sharing(&path, self.stores.clone())?),
             documents: self.documents.clone(),
             tokens: self.tokens.clone(),
             address_throttle: self.address_throttle.clone(),
@@ -177,6 +179,8 @@ pub fn open(settings: &Settings) -> AppResult<Arc<Deployment>> {
         search: Arc::new(crate::search::TantivySearch::open(&settings.data_dir.join("search"))?),
         tokens: Arc::new(TokenKeys::new(&signing_secret(settings)?, settings.token_minutes)),
         documents: DocumentCache::default(),
+        reading: Default::default(),
+        stores: StoreCaches::default(),
         address_throttle: Default::default(),
         sessions: Default::default(),
     };

@@ -4,6 +4,7 @@
 mod corpus;
 mod history;
 mod measures;
+mod province;
 mod read_http;
 mod setup;
 mod stats;
@@ -40,12 +41,22 @@ fn main() {
     println!("## The real corpus (92 procedures)\n");
     let data = tempfile::tempdir().unwrap();
     let started = setup::start(data.path(), &real);
+    // QMS_BENCH_ONLY=province: the province's figures and the single organisation's they are
+    // compared with, nothing else.
+    if std::env::var("QMS_BENCH_ONLY").as_deref() == Ok("province") {
+        read_http::current_procedure_vs_nginx(&started);
+        measures::search(&started);
+        read_http::server_memory(&real);
+        province::run(&real);
+        return;
+    }
     measures::render_vs_python(&started, &real);
     read_http::current_procedure_vs_nginx(&started);
     measures::concurrent_writers(&started);
     measures::memory();
-    drop(started);
     read_http::server_memory(&real);
+    drop(started);
+    province::run(&real);
 
     // The smallest generated corpus stays open: larger ones publish in step with it.
     let mut reference = None;

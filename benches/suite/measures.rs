@@ -191,6 +191,39 @@ fn approved_change(s: &Services, code: &str, mark: usize) -> i32 {
 const PUBLISH_ROUNDS: usize = 10;
 const PUBLISH_PER_ROUND: usize = 20;
 
+/// Rounds of publishes into each of `stores` (a store and the codes it publishes): each round
+/// prepares its approved changes first (untimed), then each store publishes its round in one
+/// block, the store going first rotating from round to round. Every sample per store, and the
+/// median of each of its rounds.
+pub fn alternate_rounds(stores: &[(&Services, Vec<String>)]) -> (Vec<Samples>, Vec<Vec<f64>>) {
+    let mut samples: Vec<Samples> = stores.iter().map(|_| Samples(vec![])).collect();
+    let mut medians: Vec<Vec<f64>> = stores.iter().map(|_| vec![]).collect();
+    for round in 0..PUBLISH_ROUNDS {
+        let mark = |i: usize| round * PUBLISH_PER_ROUND + i;
+        let ids: Vec<Vec<i32>> = stores
+            .iter()
+            .map(|(store, codes)| codes.iter().enumerate().map(|(i, c)| approved_change(store, c, mark(i))).collect())
+            .collect();
+        for k in (0..stores.len()).map(|k| (k + round) % stores.len()) {
+            let block =
+                Samples(ids[k].iter().enumerate().map(|(i, id)| publish_one(stores[k].0, *id, mark(i))).collect());
+            medians[k].push(block.p50().as_secs_f64());
+            samples[k].0.extend(block.0);
+            // The block's search commit (after a quiet moment, in the background) is finished
+            // before the next store's block starts, so it is not timed as the next store's work.
+            stores[k].0.search.flush().unwrap();
+        }
+    }
+    (samples, medians)
+}
+
+/// Each round's median of `ours` against the same round's of `theirs`: lowest, highest, median.
+pub fn round_ratios(ours: &[f64], theirs: &[f64]) -> (f64, f64, f64) {
+    let mut per_round: Vec<f64> = ours.iter().zip(theirs).map(|(a, b)| a / b).collect();
+    per_round.sort_by(f64::total_cmp);
+    (per_round[0], per_round[per_round.len() - 1], per_round[per_round.len() / 2])
+}
+
 fn publish_one(s: &Services, id: i32, i: usize) -> Duration {
     let thuky = actor(s, "thuky");
     let input = publish::PublishInput { effective_date: None, summary: format!("Đo kiểm {i}") };
@@ -201,7 +234,7 @@ fn publish_one(s: &Services, id: i32, i: usize) -> Duration {
 
 /// The operational procedures of the widest and of the narrowest field (by procedure count),
 /// `limit` of each, with the two widths; one list when the store has one field width.
-fn fields_by_width(s: &Services, limit: i64) -> Vec<(i64, Vec<String>)> {
+pub fn fields_by_width(s: &Services, limit: i64) -> Vec<(i64, Vec<String>)> {
     let counts = s.index.field_counts().unwrap();
     let widest = counts.iter().max_by_key(|(field, n)| (**n, std::cmp::Reverse(*field)));
     let narrowest = counts.iter().min_by_key(|(field, n)| (**n, *field));
@@ -229,26 +262,7 @@ pub fn publish_vs_git(started: &Startup, data: &Path, reference: Option<&Startup
         stores.push((rs, codes));
         width
     });
-    let mut samples: Vec<Samples> = stores.iter().map(|_| Samples(vec![])).collect();
-    // Per store, the median of each round's block.
-    let mut medians: Vec<Vec<f64>> = stores.iter().map(|_| vec![]).collect();
-    for round in 0..PUBLISH_ROUNDS {
-        let mark = |i: usize| round * PUBLISH_PER_ROUND + i;
-        let ids: Vec<Vec<i32>> = stores
-            .iter()
-            .map(|(store, codes)| codes.iter().enumerate().map(|(i, c)| approved_change(store, c, mark(i))).collect())
-            .collect();
-        // Each store publishes its round in one block, and the store going first rotates.
-        for k in (0..stores.len()).map(|k| (k + round) % stores.len()) {
-            let block =
-                Samples(ids[k].iter().enumerate().map(|(i, id)| publish_one(stores[k].0, *id, mark(i))).collect());
-            medians[k].push(block.p50().as_secs_f64());
-            samples[k].0.extend(block.0);
-            // The block's search commit (after a quiet moment, in the background) is finished
-            // before the next store's block starts, so it is not timed as the next store's work.
-            stores[k].0.search.flush().unwrap();
-        }
-    }
+    let (samples, medians) = alternate_rounds(&stores);
     let targets = &stores[0].1;
     let ours = &samples[0];
     let work = tempfile::tempdir().unwrap();
@@ -291,16 +305,15 @@ pub fn publish_vs_git(started: &Startup, data: &Path, reference: Option<&Startup
         } else {
             "every commit rewrites its folder's tree, git's own too: this follows the folder's width, not the history"
         };
-        let mut per_round: Vec<f64> = rounds.iter().zip(small_medians).map(|(a, b)| a / b).collect();
-        per_round.sort_by(f64::total_cmp);
+        let (low, high, median) = round_ratios(rounds, small_medians);
         println!(
             "publish into a field of {width} procedures against the smallest corpus, rounds alternating: p50 {} vs {} → {} ({what}); per round {:.2}× to {:.2}×, median {:.2}×",
             ms(ours.p50()),
             ms(small.p50()),
             ratio(ours.p50().as_secs_f64(), small.p50().as_secs_f64()),
-            per_round[0],
-            per_round[per_round.len() - 1],
-            per_round[per_round.len() / 2]
+            low,
+            high,
+            median
         );
     }
 }
@@ -340,7 +353,18 @@ pub fn history_and_diff(started: &Startup) {
 }
 
 pub fn search(started: &Startup) {
-    let s = &started.state.first_org();
+    let (with, without) = search_samples(&started.state.first_org(), 500);
+    println!(
+        "search with diacritics: p50 {} p99 {}; without: p50 {} p99 {} (target p99 < 20 ms)",
+        ms(with.p50()),
+        ms(with.p99()),
+        ms(without.p50()),
+        ms(without.p99())
+    );
+}
+
+/// Five Vietnamese queries with their diacritics and the same without, `n` samples each.
+pub fn search_samples(s: &Services, n: usize) -> (Samples, Samples) {
     let queries = [
         ("đăng ký khai sinh", "dang ky khai sinh"),
         ("chứng thực bản sao", "chung thuc ban sao"),
@@ -349,18 +373,10 @@ pub fn search(started: &Startup) {
         ("khiếu nại", "khieu nai"),
     ];
     let run = |pick: fn(&(&str, &str)) -> String| {
-        Samples::collect(500, |i| {
+        Samples::collect(n, |i| {
             let q = SearchQuery { text: pick(&queries[i % queries.len()]), limit: 20, ..Default::default() };
             std::hint::black_box(s.search.search(&q).unwrap());
         })
     };
-    let with = run(|q| q.0.to_owned());
-    let without = run(|q| q.1.to_owned());
-    println!(
-        "search with diacritics: p50 {} p99 {}; without: p50 {} p99 {} (target p99 < 20 ms)",
-        ms(with.p50()),
-        ms(with.p99()),
-        ms(without.p50()),
-        ms(without.p99())
-    );
+    (run(|q| q.0.to_owned()), run(|q| q.1.to_owned()))
 }

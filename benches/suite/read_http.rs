@@ -31,7 +31,8 @@ fn wrk(url: &str, cookie: Option<&str>) -> Option<Load> {
     Some(Load { requests_per_second: field("Requests/sec:")?.parse().ok()?, p50: field("50%")?, p99: field("99%")? })
 }
 
-pub fn current_procedure_vs_nginx(started: &Startup) {
+/// Serves `started` in this process with two workers; its address and a handle to stop it.
+pub fn serve(started: &Startup) -> (String, actix_web::dev::ServerHandle) {
     let state = started.state.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -45,14 +46,23 @@ pub fn current_procedure_vs_nginx(started: &Startup) {
         })
     });
     let (port, handle) = rx.recv().unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    (format!("http://127.0.0.1:{port}"), handle)
+}
+
+/// Signs in through the API; the token.
+pub fn sign_in(base: &str, username: &str, password: &str) -> String {
     let login: serde_json::Value = ureq::post(&format!("{base}/api/v1/auth/login"))
-        .send_json(json!({"username": "canbo", "password": format!("canbo{}", crate::setup::PASSWORD_SUFFIX)}))
+        .send_json(json!({"username": username, "password": password}))
         .unwrap()
         .body_mut()
         .read_json()
         .unwrap();
-    let token = login["token"].as_str().unwrap().to_owned();
+    login["token"].as_str().unwrap().to_owned()
+}
+
+pub fn current_procedure_vs_nginx(started: &Startup) {
+    let (base, handle) = serve(started);
+    let token = sign_in(&base, "canbo", &format!("canbo{}", crate::setup::PASSWORD_SUFFIX));
     let page = format!("{base}/procedures/QT-HTI-01");
     let html = ureq::get(&page)
         .header("Cookie", &format!("qms_token={token}"))
@@ -115,20 +125,36 @@ pub fn current_procedure_vs_nginx(started: &Startup) {
 /// the service as deployed, without this suite's own threads and corpora in the figure.
 pub fn server_memory(real: &std::path::Path) {
     let data = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let password = "quan-tri-do-kiem-1";
-    let mut server = Command::new(env!("CARGO_BIN_EXE_qms"))
+    let env = [("QMS_PROCEDURES_DIR", real.display().to_string()), ("QMS_ADMIN_PASSWORD", password.to_owned())];
+    match served_memory(data.path(), &env, "admin", password) {
+        Ok((rps, rss)) => println!(
+            "memory of `qms serve` serving the real corpus ({rps:.0} req/s for 5 s): {rss} MB resident (target < 100 MB)"
+        ),
+        Err(why) => println!("memory of `qms serve`: not measured, {why}"),
+    }
+}
+
+/// Runs the release binary on `data` (with `env` added), loads `QT-HTI-01`'s page as `user` for
+/// 5 s, and reads its resident set: requests per second and MB.
+pub fn served_memory(
+    data: &std::path::Path,
+    env: &[(&str, String)],
+    user: &str,
+    password: &str,
+) -> Result<(f64, u64), String> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_qms"));
+    server
         .arg("serve")
-        .env("QMS_DATA_DIR", data.path())
-        .env("QMS_PROCEDURES_DIR", real)
+        .env("QMS_DATA_DIR", data)
         .env("QMS_LISTEN", format!("127.0.0.1:{port}"))
-        .env("QMS_ADMIN_PASSWORD", password)
         .env("QMS_WORKERS", "2")
         .env("RUST_LOG", "warn")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("qms serve");
+        .stderr(Stdio::null());
+    let mut server = server.spawn().map_err(|e| format!("qms serve: {e}"))?;
     let base = format!("http://127.0.0.1:{port}");
     let up = (0..600).any(|_| {
         std::thread::sleep(Duration::from_millis(100));
@@ -136,7 +162,7 @@ pub fn server_memory(real: &std::path::Path) {
     });
     let login = up.then(|| {
         ureq::post(&format!("{base}/api/v1/auth/login"))
-            .send_json(json!({"username": "admin", "password": password}))
+            .send_json(json!({"username": user, "password": password}))
             .map_err(|e| e.to_string())
             .and_then(|mut r| r.body_mut().read_json::<serde_json::Value>().map_err(|e| e.to_string()))
     });
@@ -151,11 +177,5 @@ pub fn server_memory(real: &std::path::Path) {
     let rss = crate::measures::resident_mb(&server.id().to_string());
     let _ = server.kill();
     let _ = server.wait();
-    match load {
-        Ok(load) => println!(
-            "memory of `qms serve` serving the real corpus ({:.0} req/s for 5 s): {} MB resident (target < 100 MB)",
-            load.requests_per_second, rss
-        ),
-        Err(why) => println!("memory of `qms serve`: not measured, {why}"),
-    }
+    load.map(|load| (load.requests_per_second, rss))
 }

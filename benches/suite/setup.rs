@@ -12,14 +12,25 @@ use qms::service::users::{NewUser, insert};
 pub const PASSWORD_SUFFIX: &str = "-do-kiem-1";
 
 pub fn start(data: &Path, procedures: &Path) -> Startup {
+    start_on(data, procedures, None)
+}
+
+/// As `start`, on the database `database_url` names (SQLite in `data` when `None`).
+pub fn start_on(data: &Path, procedures: &Path, database_url: Option<String>) -> Startup {
     let settings = Settings {
         data_dir: data.to_path_buf(),
         procedures_dir: procedures.to_path_buf(),
         admin_password: Some("quan-tri-do-kiem-1".into()),
+        database_url,
         ..Settings::default()
     };
     let started = app::start(settings).expect("start-up");
-    let s = &started.state.first_org();
+    accounts(&started.state.first_org());
+    started
+}
+
+/// The bench accounts (secretary, reviewer, approver, auditor, staff) in `s`'s organisation.
+pub fn accounts(s: &Services) {
     for (name, roles, fields) in [
         ("thuky", vec![Role::Secretary], vec![]),
         ("xemxet", vec![Role::Reviewer], vec![]),
@@ -37,7 +48,6 @@ pub fn start(data: &Path, procedures: &Path) -> Startup {
         // Bench accounts skip the password policy (their passwords contain the name).
         insert(s, "bench", new).expect("bench account");
     }
-    started
 }
 
 pub fn actor(s: &Services, name: &str) -> Actor {

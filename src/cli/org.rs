@@ -32,6 +32,12 @@ pub enum OrgCommand {
     },
     /// List every organisation with its kind and parent.
     List,
+    /// Give an organisation a new name (its slug, store and records stay).
+    Rename {
+        slug: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 fn execute(settings: &Settings, command: OrgCommand) -> Result<String, String> {
@@ -49,6 +55,10 @@ fn execute(settings: &Settings, command: OrgCommand) -> Result<String, String> {
                 organisations::create(&deployment, Operator::CommandLine, new, corpus, &settings.procedures_dir)
                     .map_err(|e| e.message)?;
             Ok(format!("Đã tạo đơn vị / created: {} ({})", created.slug, created.name))
+        }
+        OrgCommand::Rename { slug, name } => {
+            let renamed = deployment.rename(&slug, &name).map_err(|e| e.message)?;
+            Ok(format!("Đã đổi tên / renamed: {} ({})", renamed.slug, renamed.name))
         }
         OrgCommand::List => {
             let all = deployment.all();

@@ -10,7 +10,7 @@ use super::connection::Db;
 use super::events::append;
 use super::rows::stored;
 use super::schema::{
-    audits, corrective_actions, legal_bases, nonconformities, organisations, procedure_legal_bases, procedures,
+    audits, corrective_actions, events, legal_bases, nonconformities, organisations, procedure_legal_bases, procedures,
 };
 use crate::domain::ProcedureStatus;
 use crate::domain::audit::AuditStatus;
@@ -72,6 +72,26 @@ impl Organisations for Db {
                 kind: new.kind,
                 parent: new.parent,
             })
+        })
+    }
+
+    fn rename_organisation(&self, org: OrgId, name: &str, event: &NewEvent) -> PortResult<()> {
+        self.write(|c| {
+            diesel::update(organisations::table.find(org.0)).set(organisations::name.eq(name)).execute(c)?;
+            append(c, org.0, event)
+        })
+    }
+
+    fn newest_events(&self, orgs: &[OrgId]) -> PortResult<HashMap<OrgId, i32>> {
+        let ids: Vec<i32> = orgs.iter().map(|o| o.0).collect();
+        self.read(|c| {
+            // One seek per organisation in the (org_id, id) index.
+            let rows: Vec<(i32, Option<i32>)> = events::table
+                .filter(events::org_id.eq_any(&ids))
+                .group_by(events::org_id)
+                .select((events::org_id, max(events::id)))
+                .load(c)?;
+            Ok(rows.into_iter().filter_map(|(org, id)| Some((OrgId(org), id?))).collect())
         })
     }
 

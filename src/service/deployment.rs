@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use super::Services;
-use super::ports::{NewOrganisation, Organisations};
+use super::ports::{NewOrganisation, Organisations, UnitSummary};
 use super::users::Operator;
 use crate::domain::ErrorCode;
 use crate::domain::event::NewEvent;
@@ -27,6 +27,8 @@ pub struct Deployment {
     open: Box<OpenServices>,
     /// Organisations by id, and their services once opened.
     tree: RwLock<Tree>,
+    /// Each unit's summary, with the newest event and the day it was read at.
+    summaries: std::sync::Mutex<HashMap<OrgId, (i32, chrono::NaiveDate, UnitSummary)>>,
 }
 
 #[derive(Default)]
@@ -63,7 +65,12 @@ impl Deployment {
     /// Reads the tree; services are opened by `open_all` (start-up) or on first use.
     pub fn load(store: Arc<dyn Organisations>, open: Box<OpenServices>) -> AppResult<Self> {
         let orgs = store.organisations()?;
-        Ok(Self { store, open, tree: RwLock::new(Tree { orgs, services: HashMap::new() }) })
+        Ok(Self {
+            store,
+            open,
+            tree: RwLock::new(Tree { orgs, services: HashMap::new() }),
+            summaries: Default::default(),
+        })
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Tree> {
@@ -114,13 +121,25 @@ impl Deployment {
         tree.orgs.iter().filter(|o| o.id == id || tree.ancestors(o.id).contains(&id)).cloned().collect()
     }
 
-    /// Each of `orgs`' summary as of `today` (see `Organisations::unit_summaries`).
-    pub fn unit_summaries(
-        &self,
-        orgs: &[OrgId],
-        today: chrono::NaiveDate,
-    ) -> AppResult<HashMap<OrgId, super::ports::UnitSummary>> {
-        Ok(self.store.unit_summaries(orgs, today)?)
+    /// Each of `orgs`' summary as of `today` (see `Organisations::unit_summaries`). A summary is
+    /// read again only for a unit whose newest event changed since (every change to a quality
+    /// system appends one, in this process or another) or on a new day: a province's home page
+    /// then costs one index seek per unit, not a count of everything every unit holds.
+    pub fn unit_summaries(&self, orgs: &[OrgId], today: chrono::NaiveDate) -> AppResult<HashMap<OrgId, UnitSummary>> {
+        let newest = self.store.newest_events(orgs)?;
+        let marker = |org: &OrgId| newest.get(org).copied().unwrap_or(0);
+        let mut kept = self.summaries.lock().unwrap_or_else(|p| p.into_inner());
+        let stale: Vec<OrgId> = orgs
+            .iter()
+            .filter(|o| !kept.get(o).is_some_and(|(at, day, _)| *at == marker(o) && *day == today))
+            .copied()
+            .collect();
+        if !stale.is_empty() {
+            for (org, summary) in self.store.unit_summaries(&stale, today)? {
+                kept.insert(org, (marker(&org), today, summary));
+            }
+        }
+        Ok(orgs.iter().filter_map(|o| kept.get(o).map(|(_, _, s)| (*o, s.clone()))).collect())
     }
 
     /// The services of organisation `id`, opening them on first use.
@@ -187,6 +206,34 @@ impl Deployment {
             return Err(AppError::internal(format!("the first organisation got id {}", created.id)));
         }
         Ok(created)
+    }
+
+    /// Gives an organisation a new name (from the console: after upgrading a data directory made
+    /// before organisations, the first one is named from the settings of that first start).
+    pub fn rename(&self, slug: &str, name: &str) -> AppResult<Organisation> {
+        let org = self
+            .by_slug(slug)
+            .ok_or_else(|| AppError::not_found(ErrorCode::OrganisationNotFound, "Không có đơn vị này."))?;
+        let name = name.trim();
+        if !organisation::valid_name(name) {
+            return Err(AppError::unprocessable(
+                ErrorCode::InvalidOrgName,
+                "Tên đơn vị phải có, trên một dòng, tối đa 200 ký tự.",
+            ));
+        }
+        let event = NewEvent {
+            detail: name.to_owned(),
+            ..NewEvent::now("qms-cli", "organisation.rename", "organisation", slug)
+        };
+        self.store.rename_organisation(org.id, name, &event)?;
+        let renamed = Organisation { name: name.to_owned(), ..org };
+        // Services already open keep the name they were opened with (a running `qms serve` shows
+        // the new one from its next start): opening a second set for the same organisation
+        // would give it two publish locks.
+        if let Some(kept) = self.write().orgs.iter_mut().find(|o| o.id == renamed.id) {
+            *kept = renamed.clone();
+        }
+        Ok(renamed)
     }
 
     fn insert(&self, by: &str, new: NewOrganisation) -> AppResult<Organisation> {

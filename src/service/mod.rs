@@ -48,7 +48,7 @@ pub struct ReferenceSnapshot {
 /// same text in any store) are the deployment's, shared by every organisation's services.
 #[derive(Clone)]
 pub struct Services {
-    pub org: crate::domain::organisation::Organisation,
+    pub org: Arc<crate::domain::organisation::Organisation>,
     pub index: Arc<dyn Index>,
     pub users: Arc<dyn Users>,
     pub events: Arc<dyn Events>,

@@ -18,6 +18,7 @@ use super::ports::RevisionRecord;
 use super::{ReferenceSnapshot, Services};
 use crate::domain::RevisionNumber;
 use crate::domain::legal_basis::LegalStatus;
+use crate::domain::organisation::OrgId;
 use crate::error::AppResult;
 
 /// A procedure at one revision with everything its page shows, the same for every reader.
@@ -51,12 +52,14 @@ pub struct Reading {
     pub acknowledged: bool,
 }
 
-/// Requested code and revision (`None`: the current one).
-type PageKey = (String, Option<RevisionNumber>);
-/// Reader, canonical code, revision.
-type AcknowledgementKey = (String, String, RevisionNumber);
+/// Organisation, requested code and revision (`None`: the current one).
+type PageKey = (OrgId, String, Option<RevisionNumber>);
+/// Organisation, reader, canonical code, revision.
+type AcknowledgementKey = (OrgId, String, String, RevisionNumber);
 
-/// Entries carry the write count they were read at; a later write makes them stale.
+/// Entries carry the write count they were read at; a later write makes them stale. One cache
+/// serves every organisation of the deployment (keyed by it), so a province of 150 units holds
+/// one cache's bookkeeping, not 150.
 #[derive(Clone)]
 pub struct ReadingCache {
     procedures: Cache<PageKey, (u64, Arc<ProcedureReading>)>,
@@ -82,7 +85,7 @@ impl ReadingCache {
 pub fn cached(s: &Services, code: &str, revision: Option<RevisionNumber>, username: &str) -> Option<Reading> {
     let writes = s.index.writes();
     let procedure = cached_procedure(s, code, revision)?;
-    let key = (username.to_owned(), procedure.view.procedure.code.clone(), procedure.view.revision.revision);
+    let key = (s.org.id, username.to_owned(), procedure.view.procedure.code.clone(), procedure.view.revision.revision);
     let (acknowledged_at, acknowledged) = s.reading.acknowledged.get(&key)?;
     (acknowledged_at == writes).then_some(Reading { procedure, acknowledged })
 }
@@ -90,14 +93,14 @@ pub fn cached(s: &Services, code: &str, revision: Option<RevisionNumber>, userna
 /// A procedure's shared data (what every reader gets) from memory alone, or `None` when it must be
 /// read: the API's answer for the current revision comes from the same entries as the page.
 pub fn cached_procedure(s: &Services, code: &str, revision: Option<RevisionNumber>) -> Option<Arc<ProcedureReading>> {
-    let (at, procedure) = s.reading.procedures.get(&(code.to_owned(), revision))?;
+    let (at, procedure) = s.reading.procedures.get(&(s.org.id, code.to_owned(), revision))?;
     (at == s.index.writes()).then_some(procedure)
 }
 
 /// A procedure's shared data, from memory where still current, otherwise read and remembered.
 pub fn load_procedure(s: &Services, code: &str, revision: Option<RevisionNumber>) -> AppResult<Arc<ProcedureReading>> {
     let writes = s.index.writes();
-    let page_key = (code.to_owned(), revision);
+    let page_key = (s.org.id, code.to_owned(), revision);
     if let Some((_, procedure)) = s.reading.procedures.get(&page_key).filter(|(at, _)| *at == writes) {
         return Ok(procedure);
     }
@@ -113,7 +116,7 @@ pub fn load(s: &Services, code: &str, revision: Option<RevisionNumber>, username
     let cache = &s.reading;
     let procedure = load_procedure(s, code, revision)?;
     let (code, number) = (&procedure.view.procedure.code, procedure.view.revision.revision);
-    let key = (username.to_owned(), code.clone(), number);
+    let key = (s.org.id, username.to_owned(), code.clone(), number);
     let acknowledged = match cache.acknowledged.get(&key).filter(|(at, _)| *at == writes) {
         Some((_, acknowledged)) => acknowledged,
         None => {

@@ -6,4 +6,4 @@ mod commit;
 mod git;
 mod tree;
 
-pub use git::GitStore;
+pub use git::{GitStore, StoreCaches};

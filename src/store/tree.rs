@@ -14,6 +14,7 @@ use git2::{ObjectType, Oid, Repository};
 use moka::sync::Cache;
 
 /// Raw tree objects by id, within a byte budget.
+#[derive(Clone)]
 pub struct Trees(Cache<Oid, Arc<[u8]>>);
 
 /// Enough for the root and a few dozen field folders of a thousand procedures each.

@@ -224,3 +224,44 @@ fn audit_log_verify_compares_the_log_with_its_anchors_in_git() {
         assert!(text(&out).contains("anchor"), "{attack}: {}", text(&out));
     }
 }
+
+/// A province set up from the console: units below the first organisation, an account in one of
+/// them, the list, a new name; refusals change nothing.
+#[test]
+fn organisations_are_managed_from_the_console() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    let out = qms(d, &["org", "add", "phu-vang", "--name", "UBND xã Phú Vang"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let out = qms(d, &["org", "add", "thon-1", "--name", "Thôn 1", "--kind", "other", "--parent", "phu-vang"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    for bad in [
+        &["org", "add", "Phu Vang", "--name", "x"][..],
+        &["org", "add", "phu-vang", "--name", "Trùng mã"],
+        &["org", "add", "xa-moi", "--name", "x", "--parent", "khong-co"],
+        &["org", "add", "xa-moi", "--name", "x", "--corpus", "parent"],
+    ] {
+        let out = qms(d, bad, "");
+        assert!(!out.status.success(), "{bad:?} is refused: {}", text(&out));
+    }
+    let out = qms(
+        d,
+        &["user", "add", "thuky-pv", "--name", "Thư ký", "--roles", "secretary", "--org", "phu-vang"],
+        "hoa-sen-2026\n",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let listed = text(&qms(d, &["user", "list", "--org", "phu-vang"], ""));
+    assert!(listed.contains("thuky-pv") && !listed.contains("admin"), "{listed}");
+    assert!(!text(&qms(d, &["user", "list"], "")).contains("thuky-pv"), "the first organisation's list");
+
+    let out = qms(d, &["org", "rename", "default", "--name", "UBND xã Quảng Ngạn"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let list = String::from_utf8_lossy(&qms(d, &["org", "list"], "").stdout).into_owned();
+    let lines: Vec<&str> = list.lines().skip(1).collect();
+    assert_eq!(lines.len(), 3, "{list}");
+    assert!(lines[0].starts_with("default") && lines[0].ends_with("UBND xã Quảng Ngạn"), "{list}");
+    assert!(lines[1].starts_with("phu-vang") && lines[1].contains("default"), "{list}");
+    assert!(lines[2].starts_with("thon-1") && lines[2].contains(" other ") && lines[2].contains("phu-vang"), "{list}");
+    assert!(!list.contains("xa-moi"), "{list}");
+    assert!(d.join("orgs/phu-vang/procedures.git").is_dir(), "each organisation has its own store");
+}

@@ -28,3 +28,4 @@ mod quality_pages;
 mod register;
 mod restart_and_reconcile;
 mod search_vietnamese;
+mod upgrade;

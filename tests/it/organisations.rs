@@ -176,6 +176,11 @@ async fn two_communes_under_a_province_each_see_only_their_own() {
         [("xa-a".to_owned(), Some(2), Some(1)), ("xa-b".to_owned(), Some(2), Some(0))]
     );
     assert_eq!(c.call("nhanvien-tinh", "GET", "/api/v1/units", None).await.1["total"], 0, "staff oversee nothing");
+    // The figures follow each unit's changes (they are kept until its next event).
+    let nc = json!({"source": "process", "description": "Thiếu sổ", "severity": "major", "procedure_codes": []});
+    assert_eq!(c.call("thuky-b", "POST", "/api/v1/nonconformities", Some(nc)).await.0, StatusCode::CREATED);
+    let (_, units) = c.call("kiemtra-tinh", "GET", "/api/v1/units", None).await;
+    assert_eq!(units["items"][1]["open_nonconformities"], 1, "{units}");
     let (_, orgs) = c.call("nhanvien-tinh", "GET", "/api/v1/orgs", None).await;
     assert_eq!(orgs["total"], 1);
     assert_eq!(c.call("nhanvien-tinh", "GET", "/api/v1/orgs/xa-a/procedures", None).await.0, StatusCode::NOT_FOUND);

@@ -37,6 +37,11 @@ pub trait Organisations: Send + Sync {
     /// Creates an organisation and records `event` in its own event log, in one transaction.
     /// Fails with `Conflict` when the slug is taken.
     fn insert_organisation(&self, new: &NewOrganisation, event: &NewEvent) -> PortResult<Organisation>;
+    /// Gives organisation `org` a new name and records `event` in its log, in one transaction.
+    fn rename_organisation(&self, org: OrgId, name: &str, event: &NewEvent) -> PortResult<()>;
+    /// The id of each of `orgs`' newest event: every change to an organisation's quality system
+    /// appends one, so an unchanged id means an unchanged organisation.
+    fn newest_events(&self, orgs: &[OrgId]) -> PortResult<std::collections::HashMap<OrgId, i32>>;
     /// The summary of each organisation in `orgs` as of `today`: a few grouped queries for all of
     /// them, however many (a province page lists 150 units).
     fn unit_summaries(
