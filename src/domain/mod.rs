@@ -9,6 +9,7 @@ pub mod event;
 pub mod field;
 pub mod front_matter;
 pub mod legal_basis;
+pub mod merge;
 pub mod nonconformity;
 pub mod organisation;
 pub mod password;
