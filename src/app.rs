@@ -39,7 +39,7 @@ impl AppState {
     /// The first organisation's services: what a single-organisation deployment is, for the
     /// console, the tests and the benchmarks. A handler takes its organisation's services from
     /// `CurrentUser`, never from here.
-    pub fn first_org(&self) -> Services {
+    pub fn first_org(&self) -> Arc<Services> {
         self.deployment.services(FIRST_ORG).expect("the first organisation is created when the deployment opens")
     }
 }

@@ -252,7 +252,8 @@ pub fn fields_by_width(s: &Services, limit: i64) -> Vec<(i64, Vec<String>)> {
 /// publishes go both into the widest field and into one as wide as the smallest corpus's: the
 /// second tells the history's cost apart from the folder's.
 pub fn publish_vs_git(started: &Startup, data: &Path, reference: Option<&Startup>) {
-    let s = &started.state.first_org();
+    let first = started.state.first_org();
+    let s: &Services = &first;
     let limit = PUBLISH_PER_ROUND as i64;
     let (widths, mut stores): (Vec<i64>, Vec<(&Services, Vec<String>)>) =
         fields_by_width(s, limit).into_iter().map(|(n, codes)| (n, (s, codes))).unzip();

@@ -75,7 +75,7 @@ fn build(data: &Path, real: &Path, database_url: Option<String>, count: usize) -
     started
 }
 
-fn measured(started: &Startup) -> Services {
+fn measured(started: &Startup) -> std::sync::Arc<Services> {
     let deployment = &started.state.deployment;
     let org = deployment.by_slug(&measured_slug()).expect("the measured commune");
     deployment.services(org.id).expect("its services")
@@ -86,7 +86,7 @@ fn measured(started: &Startup) -> Services {
 fn publish(started: &Startup, single: &Startup) {
     let (commune, alone) = (measured(started), single.state.first_org());
     let pick = |s: &Services| fields_by_width(s, 20).swap_remove(0).1;
-    let stores = [(&commune, pick(&commune)), (&alone, pick(&alone))];
+    let stores: [(&Services, Vec<String>); 2] = [(&commune, pick(&commune)), (&alone, pick(&alone))];
     let (samples, medians) = alternate_rounds(&stores);
     let (low, high, median) = round_ratios(&medians[0], &medians[1]);
     println!(

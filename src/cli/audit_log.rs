@@ -33,7 +33,7 @@ pub fn run(settings: Settings) -> ExitCode {
     worst
 }
 
-fn verify_one(services: AppResult<Services>) -> ExitCode {
+fn verify_one(services: AppResult<std::sync::Arc<Services>>) -> ExitCode {
     let outcome = services.and_then(|services| {
         // A read-only copy of the data cannot take a new anchor; it is still verified.
         if let Err(e) = crate::service::audit_log::anchor(&services) {

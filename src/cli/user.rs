@@ -152,7 +152,7 @@ impl UserCommand {
 }
 
 pub fn run(settings: Settings, command: UserCommand) -> ExitCode {
-    let services: AppResult<Services> =
+    let services: AppResult<std::sync::Arc<Services>> =
         app::open(&settings).and_then(|deployment| deployment.services(command.org(&deployment)?));
     let services = match services {
         Ok(s) => s,

@@ -130,7 +130,7 @@ impl Reader {
     fn has_units(&self) -> bool {
         use crate::domain::organisation::OrgKind;
         let shown = &self.org.org;
-        matches!(shown.kind, OrgKind::Province | OrgKind::Other) || self.state.deployment.subtree(shown.id).len() > 1
+        matches!(shown.kind, OrgKind::Province | OrgKind::Other) || self.state.deployment.has_units(shown.id)
     }
 
     /// The links this reader's roles allow, decided by the one permission function: in an

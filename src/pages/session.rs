@@ -31,7 +31,7 @@ pub struct Reader {
     pub csrf: String,
     pub state: web::Data<AppState>,
     /// The services of the organisation the page shows (see `CurrentUser`).
-    pub org: Services,
+    pub org: std::sync::Arc<Services>,
     /// The page's path and query as the browser sees it (with its organisation prefix).
     pub path: String,
     /// What every link of the page starts with: "" in the reader's own organisation,

@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::service::Services;
 use crate::service::auth;
 use crate::service::deployment::Scope;
+use std::sync::Arc;
 
 /// The cookie the web UI keeps its token in (HttpOnly, SameSite=Strict).
 pub const TOKEN_COOKIE: &str = "qms_token";
@@ -25,7 +26,7 @@ pub struct CurrentUser {
     /// Who acts, standing as they do towards the organisation.
     pub actor: Actor,
     /// The organisation's services: every use case of the request runs on these.
-    pub org: Services,
+    pub org: Arc<Services>,
 }
 
 /// Where a request's token came from: a browser's cookie needs CSRF protection, a header does not.
