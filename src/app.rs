@@ -222,6 +222,7 @@ pub fn start(settings: Settings) -> AppResult<Startup> {
     for services in &all {
         crate::service::search::ensure_complete(services, reconciled.commits_read > 0)?;
     }
+    deployment.complete_on_open();
     let state = web::Data::new(AppState { deployment, settings, i18n: pages::i18n::Catalog::load() });
     Ok(Startup { state, reconciled, imported, first_admin })
 }

@@ -58,10 +58,12 @@ pub enum Action {
     VerifyCorrectiveAction,
     /// Create organisations below one's own and read their list.
     ManageOrganisations,
+    /// Start, report on or close an internal audit.
+    RunAudit,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::ReadProcedures,
         Action::Acknowledge,
         Action::ViewDashboard,
@@ -75,6 +77,7 @@ impl Action {
         Action::ManageNonconformities,
         Action::VerifyCorrectiveAction,
         Action::ManageOrganisations,
+        Action::RunAudit,
     ];
 }
 
@@ -82,9 +85,24 @@ impl Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource<'a> {
     None,
-    ChangeRequest { author: &'a str, reviewers: &'a [String], approver: Option<&'a str> },
-    Audit { team: &'a [String] },
-    CorrectiveAction { owner: &'a str },
+    ChangeRequest {
+        author: &'a str,
+        reviewers: &'a [String],
+        approver: Option<&'a str>,
+    },
+    Audit {
+        team: &'a [String],
+    },
+    /// A step of an audit's lifecycle: its lead, its team, and whether the step is the report
+    /// (which any member of the team may write).
+    AuditStep {
+        lead: &'a str,
+        team: &'a [String],
+        report: bool,
+    },
+    CorrectiveAction {
+        owner: &'a str,
+    },
 }
 
 /// Why an action was refused: a stable code and a message for the user.
@@ -145,6 +163,17 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource<'_>) -> Resul
             }
             _ => role_not_allowed(),
         },
+        Action::RunAudit => match resource {
+            Resource::AuditStep { lead, team, report } => {
+                let involved = lead == actor.username || (report && team.contains(&actor.username));
+                if involved || actor.has(Secretary) {
+                    Ok(())
+                } else {
+                    deny(ErrorCode::Forbidden, "Chỉ trưởng đoàn đánh giá (hoặc Thư ký ISO) thực hiện bước này.")
+                }
+            }
+            _ => role_not_allowed(),
+        },
         Action::RecordFinding => match resource {
             Resource::Audit { team } if actor.has(Auditor) && team.contains(&actor.username) => Ok(()),
             _ => deny(ErrorCode::NotOnAuditTeam, "Chỉ đánh giá viên trong đoàn đánh giá mới ghi nhận phát hiện."),
@@ -198,6 +227,7 @@ mod tests {
                 Resource::ChangeRequest { author: "secretary", reviewers: names, approver: Some("u") }
             }
             Action::RecordFinding => Resource::Audit { team: names },
+            Action::RunAudit => Resource::AuditStep { lead: "u", team: names, report: false },
             Action::VerifyCorrectiveAction => Resource::CorrectiveAction { owner: "someone-else" },
             _ => Resource::None,
         }
@@ -208,14 +238,15 @@ mod tests {
         use Action::*;
         use Role::*;
         // Columns follow Action::ALL.
-        let table: [(Role, [bool; 13]); 6] = [
-            //           read  ack   dash  users events docs review approve audit finding nc    verify orgs
-            (Staff, [true, true, true, false, false, false, true, false, false, false, false, false, false]),
-            (Secretary, [true, true, true, false, false, true, true, false, true, false, true, true, false]),
-            (Reviewer, [true, true, true, false, false, false, true, false, false, false, false, false, false]),
-            (Approver, [true, true, true, false, false, false, true, true, false, false, false, true, false]),
-            (Auditor, [true, true, true, false, true, false, true, false, true, true, true, true, false]),
-            (Admin, [true, true, true, true, true, false, true, false, false, false, false, false, true]),
+        // RunAudit is tried as the audit's lead: a lead runs it whatever their role.
+        let table: [(Role, [bool; 14]); 6] = [
+            //           read  ack   dash  users events docs review approve audit finding nc    verify orgs  run
+            (Staff, [true, true, true, false, false, false, true, false, false, false, false, false, false, true]),
+            (Secretary, [true, true, true, false, false, true, true, false, true, false, true, true, false, true]),
+            (Reviewer, [true, true, true, false, false, false, true, false, false, false, false, false, false, true]),
+            (Approver, [true, true, true, false, false, false, true, true, false, false, false, true, false, true]),
+            (Auditor, [true, true, true, false, true, false, true, false, true, true, true, true, false, true]),
+            (Admin, [true, true, true, true, true, false, true, false, false, false, false, false, true, true]),
         ];
         let names = vec!["u".to_owned()];
         for (role, expected) in table {
@@ -232,14 +263,24 @@ mod tests {
     /// and the admin's administration; never a document or quality record of the descendant.
     #[test]
     fn an_overseer_reads_and_administers_only() {
-        let table: [(Role, [bool; 13]); 2] = [
-            //           read  ack    dash  users  events docs   review approve audit  finding nc     verify orgs
-            (Role::Auditor, [true, false, true, false, true, false, false, false, false, false, false, false, false]),
-            (Role::Admin, [true, false, true, true, true, false, false, false, false, false, false, false, true]),
+        let table: [(Role, [bool; 14]); 2] = [
+            //           read  ack    dash  users  events docs   review approve audit  finding nc     verify orgs  run
+            (
+                Role::Auditor,
+                [true, false, true, false, true, false, false, false, false, false, false, false, false, false],
+            ),
+            (
+                Role::Admin,
+                [true, false, true, true, true, false, false, false, false, false, false, false, true, false],
+            ),
         ];
         let names = vec!["u".to_owned()];
+        // Whatever else they hold (a province auditor who is also its secretary, or the lead of
+        // an audit of theirs), an overseer does nothing in a descendant beyond its table.
         for (role, expected) in table {
-            let overseer = Actor { standing: Standing::Overseer, ..actor(role) };
+            let mut roles = Role::ALL.to_vec();
+            roles.retain(|r| *r == role || !matches!(r, Role::Admin | Role::Auditor));
+            let overseer = Actor { standing: Standing::Overseer, roles, ..actor(role) };
             for (action, allowed) in Action::ALL.into_iter().zip(expected) {
                 let got = authorize(&overseer, action, involved(action, &names));
                 assert_eq!(got.is_ok(), allowed, "overseeing {role:?} × {action:?}");

@@ -49,6 +49,12 @@ pub struct CreateOrg {
 
 /// The organisations the caller can see: their own and, as admin or auditor, those below it.
 pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
+    let s = state.clone();
+    blocking(move || {
+        s.deployment.reread();
+        Ok(())
+    })
+    .await?;
     let d = &state.deployment;
     let items: Vec<OrgDto> = d.visible_to(&user.actor).iter().map(|o| OrgDto::of(o, d)).collect();
     let total = items.len() as i64;
@@ -82,9 +88,9 @@ pub async fn create(
             AppError::unprocessable(ErrorCode::InvalidCorpus, "corpus phải là empty, shipped hoặc parent.")
         })?,
     };
-    // The parent defaults to the caller's own organisation; one they cannot see is 404.
+    // The parent defaults to the organisation the request acts on; one they cannot see is 404.
     let parent = match parent {
-        None => user.actor.org,
+        None => user.org.org.id,
         Some(slug) => state.deployment.scope(user.actor.clone(), Some(&slug))?.services.org.id,
     };
     let new = NewOrganisation { slug, name: name.trim().to_owned(), kind, parent: Some(parent) };

@@ -177,9 +177,8 @@ async fn audit_page(
     let a = &report.audit;
     let me = &reader.actor;
     let on_team = authorize(me, Action::RecordFinding, Resource::Audit { team: &a.auditors }).is_ok();
-    // The audit's lead or the commune's secretary; never someone reading from a parent organisation.
-    let can_lead =
-        crate::service::deployment::is_member(me) && (a.lead_auditor == me.username || me.has(Role::Secretary));
+    let step = |report| Resource::AuditStep { lead: &a.lead_auditor, team: &a.auditors, report };
+    let can_lead = authorize(me, Action::RunAudit, step(false)).is_ok();
     let page = AuditPage {
         c: reader.chrome(),
         can_record: on_team && a.status == AuditStatus::InProgress,

@@ -18,6 +18,10 @@ use crate::domain::organisation::{self, OrgId, Organisation, Standing};
 use crate::domain::{Action, Actor, authorize};
 use crate::error::{AppError, AppResult};
 
+/// How old the organisations may be when a list of them is shown (another process may have
+/// created one): lists then read them again.
+const LISTS_STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Builds the services of one organisation (its store, its view of the database and index).
 pub type OpenServices = dyn Fn(&Organisation) -> AppResult<Services> + Send + Sync;
 
@@ -27,6 +31,12 @@ pub struct Deployment {
     open: Box<OpenServices>,
     /// Organisations by id, and their services once opened.
     tree: RwLock<Tree>,
+    /// Whether services opened from now on are first brought up to date with their store and
+    /// the search index (set once `qms serve` has opened every organisation at start: one
+    /// created since by `qms org add`, or by another instance, is then completed on first use).
+    complete_on_open: std::sync::atomic::AtomicBool,
+    /// When the organisations were last read from the database.
+    refreshed: std::sync::Mutex<Option<std::time::Instant>>,
     /// Each unit's summary, with the newest event and the day it was read at.
     summaries: std::sync::Mutex<HashMap<OrgId, (i32, chrono::NaiveDate, UnitSummary)>>,
 }
@@ -47,6 +57,20 @@ struct Tree {
 }
 
 impl Tree {
+    /// Takes the organisations read from the database, keeping any this process holds that the
+    /// read did not see yet (organisations are never removed, and a read that started before an
+    /// insert of this process ended must not drop it).
+    fn merge(&mut self, read: Vec<Organisation>) {
+        let mut orgs = read;
+        for kept in &self.orgs {
+            if !orgs.iter().any(|o| o.id == kept.id) {
+                orgs.push(kept.clone());
+            }
+        }
+        orgs.sort_by_key(|o| o.id);
+        self.set(orgs);
+    }
+
     /// Sets the organisations (oldest first), keeping the services already open.
     fn set(&mut self, orgs: Vec<Organisation>) {
         self.by_id = orgs.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
@@ -105,7 +129,14 @@ impl Deployment {
     pub fn load(store: Arc<dyn Organisations>, open: Box<OpenServices>) -> AppResult<Self> {
         let mut tree = Tree::default();
         tree.set(store.organisations()?);
-        Ok(Self { store, open, tree: RwLock::new(tree), summaries: Default::default() })
+        Ok(Self {
+            store,
+            open,
+            tree: RwLock::new(tree),
+            complete_on_open: Default::default(),
+            refreshed: std::sync::Mutex::new(Some(std::time::Instant::now())),
+            summaries: Default::default(),
+        })
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Tree> {
@@ -118,6 +149,7 @@ impl Deployment {
 
     /// Every organisation, oldest first.
     pub fn all(&self) -> Vec<Organisation> {
+        self.refresh(LISTS_STALE_AFTER);
         self.read().orgs.clone()
     }
 
@@ -129,19 +161,41 @@ impl Deployment {
     }
 
     pub fn by_slug(&self, slug: &str) -> Option<Organisation> {
+        // What cannot be a slug names nothing, and costs no reading of the database.
+        if !organisation::valid_slug(slug) {
+            return None;
+        }
         self.find(|o| o.slug == slug)
     }
 
-    /// The organisation matching `wanted`; on a miss the tree is read again, since `qms org add`
-    /// or another instance sharing the database may have created it since.
+    /// The organisation matching `wanted`; on a miss the tree is read again (at most once a
+    /// second), since `qms org add` or another instance sharing the database may have created it.
     fn find(&self, wanted: impl Fn(&Organisation) -> bool) -> Option<Organisation> {
         if let Some(found) = self.read().orgs.iter().find(|o| wanted(o)) {
             return Some(found.clone());
         }
-        let orgs = self.store.organisations().ok()?;
-        let found = orgs.iter().find(|o| wanted(o)).cloned();
-        self.write().set(orgs);
-        found
+        self.refresh(std::time::Duration::from_secs(1));
+        self.read().orgs.iter().find(|o| wanted(o)).cloned()
+    }
+
+    /// Reads the organisations again if the last read is more than two seconds old.
+    pub fn reread(&self) {
+        self.refresh(LISTS_STALE_AFTER);
+    }
+
+    /// Reads the organisations again if the last read is older than `every`.
+    fn refresh(&self, every: std::time::Duration) {
+        {
+            let mut last = self.refreshed.lock().unwrap_or_else(|p| p.into_inner());
+            if last.is_some_and(|at| at.elapsed() < every) {
+                return;
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        match self.store.organisations() {
+            Ok(read) => self.write().merge(read),
+            Err(e) => log::warn!("organisations not read again: {e}"),
+        }
     }
 
     /// The first organisation: the one a single-organisation deployment is.
@@ -155,6 +209,7 @@ impl Deployment {
 
     /// `id` and everything below it, `id` first, each parent before its children.
     pub fn subtree(&self, id: OrgId) -> Vec<Organisation> {
+        self.refresh(LISTS_STALE_AFTER);
         let tree = self.read();
         tree.subtree(id).into_iter().filter_map(|o| tree.get(o).cloned()).collect()
     }
@@ -193,7 +248,19 @@ impl Deployment {
         let org =
             self.get(id).ok_or_else(|| AppError::not_found(ErrorCode::OrganisationNotFound, "Không có đơn vị này."))?;
         let opened = Arc::new((self.open)(&org)?);
+        if self.complete_on_open.load(std::sync::atomic::Ordering::Acquire) {
+            let completed = super::reconcile::reconcile(&opened)
+                .and_then(|_| super::search::ensure_complete(&opened, false).map(|_| ()));
+            if let Err(e) = completed {
+                log::warn!("{}: not brought up to date on opening: {}", org.slug, e.message);
+            }
+        }
         Ok(self.write().services.entry(id).or_insert(opened).clone())
+    }
+
+    /// From now on, services opened later are brought up to date first (see the field).
+    pub fn complete_on_open(&self) {
+        self.complete_on_open.store(true, std::sync::atomic::Ordering::Release);
     }
 
     /// Opens every organisation's services (start-up: each store is reconciled before serving).
@@ -218,6 +285,8 @@ impl Deployment {
 
     /// The organisations `actor` can see: their own and, for an admin or auditor, everything
     /// below it.
+    /// (From memory: every page asks it for the switcher. Lists that must show an organisation
+    /// another process just created call `reread` first, off the HTTP worker.)
     pub fn visible_to(&self, actor: &Actor) -> Vec<Organisation> {
         let tree = self.read();
         // Only the actor's own organisation and those below it can be visible; the domain's
@@ -305,12 +374,7 @@ impl Deployment {
             super::ports::PortError::Conflict(_) => exists(),
             e => e.into(),
         })?;
-        {
-            let mut tree = self.write();
-            let mut orgs = tree.orgs.clone();
-            orgs.push(created.clone());
-            tree.set(orgs);
-        }
+        self.write().merge(vec![created.clone()]);
         self.services(created.id)?;
         Ok(created)
     }

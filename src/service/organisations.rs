@@ -50,12 +50,26 @@ pub fn create(
             "Nhận quy trình từ đơn vị cấp trên chưa được hỗ trợ; hãy chọn empty hoặc shipped.",
         ));
     }
+    if corpus == Corpus::Shipped && !shipped.is_dir() {
+        return Err(AppError::unprocessable(
+            ErrorCode::InvalidCorpus,
+            format!("Không có bộ quy trình đi kèm ({}); hãy chọn empty.", shipped.display()),
+        ));
+    }
     let author = by.name().to_owned();
     let created = deployment.create(by, new)?;
-    if corpus == Corpus::Shipped && shipped.is_dir() {
+    if corpus == Corpus::Shipped {
         let services = deployment.services(created.id)?;
         import_tree(&services, shipped, &author)?;
-        super::search::ensure_complete(&services, false)?;
+        // From the console while `qms serve` runs, the service holds the search index: it
+        // indexes the new organisation when it first opens it (`Deployment::services`).
+        if let Err(e) = super::search::ensure_complete(&services, false) {
+            log::warn!(
+                "{}: search index not updated here ({}); the running service completes it",
+                created.slug,
+                e.message
+            );
+        }
     }
     Ok(created)
 }

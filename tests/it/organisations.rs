@@ -22,6 +22,7 @@ pub(crate) fn province() -> World {
         })
         .user("kiemtra-tinh", &[Role::Auditor], &[])
         .user("nhanvien-tinh", &[Role::Staff], &[])
+        .user("toanquyen-tinh", &Role::ALL, &[])
         .start()
 }
 
@@ -342,6 +343,24 @@ async fn every_route_answers_404_for_what_another_organisation_holds() {
         }
     }
     assert!(walked > 100, "the walk covered the API: {walked} calls");
+
+    // A province account holding every role reads commune A but runs nothing of it: not its
+    // audit (as a secretary of its own could), not its records.
+    let audit = format!("/api/v1/orgs/xa-a/audits/{}", owned.audit);
+    assert_eq!(c.call("toanquyen-tinh", "GET", &audit, None).await.0, StatusCode::OK);
+    for (method, path, body) in [
+        ("POST", format!("{audit}/close"), json!({})),
+        ("PUT", format!("{audit}/report"), json!({"strong_points": "x", "to_improve": "y"})),
+        ("POST", format!("{audit}/findings"), plausible_body("POST", "/findings")),
+        ("POST", format!("/api/v1/orgs/xa-a/nonconformities/{}/close", owned.nonconformity), json!({})),
+        ("POST", format!("/api/v1/orgs/xa-a/corrective-actions/{}/start", owned.corrective_action), json!({})),
+        ("POST", "/api/v1/orgs/xa-a/procedures/QT-HTI-01/acknowledge".to_owned(), json!({"revision": 1})),
+    ] {
+        let (status, answer) = c.call("toanquyen-tinh", method, &path, Some(body)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path} → {answer}");
+    }
+    let (_, kept) = c.call("thuky-a", "GET", &format!("/api/v1/audits/{}", owned.audit), None).await;
+    assert_eq!(kept["status"], "in_progress", "{kept}");
 
     // Commune A's own accounts still reach every record the walk named.
     let (status, _) =

@@ -68,3 +68,25 @@ CREATE INDEX audits_org ON audits (org_id, year);
 CREATE INDEX nonconformities_org ON nonconformities (org_id, status);
 CREATE INDEX corrective_actions_org ON corrective_actions (org_id, status);
 CREATE INDEX periodic_reviews_org ON periodic_reviews (org_id, procedure_code);
+
+-- The default only filled the rows written before; from now on every insert names its
+-- organisation, and one that forgets fails instead of filing its row under the first.
+ALTER TABLE meta ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE fields ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE legal_bases ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE procedures ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE revisions ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE acknowledgements ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE procedure_legal_bases ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE users ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE events ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE change_requests ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE signoffs ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE periodic_reviews ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE audits ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE checklist_items ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE nonconformities ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE nonconformity_procedures ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE findings ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE corrective_actions ALTER COLUMN org_id DROP DEFAULT;
+ALTER TABLE nonconformity_actions ALTER COLUMN org_id DROP DEFAULT;

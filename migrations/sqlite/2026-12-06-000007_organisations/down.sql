@@ -1,16 +1,5 @@
--- Going back to one organisation keeps the first organisation's rows only.
-DROP INDEX events_org;
-DROP INDEX users_org;
-DROP INDEX change_requests_org;
-DROP INDEX audits_org;
-DROP INDEX nonconformities_org;
-DROP INDEX corrective_actions_org;
-DROP INDEX periodic_reviews_org;
-DELETE FROM meta WHERE org_id <> 1;
-DELETE FROM fields WHERE org_id <> 1;
-DELETE FROM legal_bases WHERE org_id <> 1;
-DELETE FROM acknowledgements WHERE org_id <> 1;
-DELETE FROM procedure_legal_bases WHERE org_id <> 1;
-DELETE FROM revisions WHERE org_id <> 1;
-DELETE FROM procedures WHERE org_id <> 1;
-DROP TABLE organisations;
+-- Going back to a release without organisations is not supported: its code would read every
+-- organisation's rows as its own, and the tables rebuilt with keys per organisation do not take its
+-- inserts. Restore the backup taken before the upgrade instead. This statement fails on purpose.
+CREATE TABLE downgrade_refused (reason TEXT CHECK (reason IS NULL));
+INSERT INTO downgrade_refused VALUES ('restore the backup taken before upgrading to organisations');

@@ -164,13 +164,9 @@ fn transition(
     change: impl FnOnce(&mut AuditRecord),
 ) -> AppResult<AuditRecord> {
     let mut audit = load(services, id)?;
-    let lead_or_secretary = audit.lead_auditor == actor.username || actor.has(Role::Secretary);
-    if !(lead_or_secretary || (step == AuditStep::Report && audit.auditors.contains(&actor.username))) {
-        return Err(AppError::forbidden(
-            ErrorCode::Forbidden,
-            "Chỉ trưởng đoàn đánh giá (hoặc Thư ký ISO) thực hiện bước này.",
-        ));
-    }
+    let step_of =
+        Resource::AuditStep { lead: &audit.lead_auditor, team: &audit.auditors, report: step == AuditStep::Report };
+    authorize(actor, Action::RunAudit, step_of)?;
     let before = audit.status;
     audit.status = next_audit(audit.status, step).map_err(refused)?;
     change(&mut audit);
