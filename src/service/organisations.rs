@@ -6,9 +6,9 @@ use super::deployment::Deployment;
 use super::import::import_tree;
 use super::ports::{NewOrganisation, UnitSummary};
 use super::users::Operator;
+use crate::domain::Actor;
 use crate::domain::ErrorCode;
 use crate::domain::organisation::{OrgId, Organisation};
-use crate::domain::{Actor, Role};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
 
@@ -84,10 +84,10 @@ pub struct Unit {
 /// The organisations below the one `actor` acts in that they oversee (as its admin or auditor),
 /// each with its summary as of `today`, in tree order. Empty for anyone else.
 pub fn units(deployment: &Deployment, actor: &Actor, acting_in: OrgId, today: NaiveDate) -> AppResult<Vec<Unit>> {
-    if !actor.roles.iter().any(|r| matches!(r, Role::Admin | Role::Auditor)) {
-        return Ok(vec![]);
-    }
-    let below: Vec<Organisation> = deployment.subtree(acting_in).into_iter().filter(|o| o.id != acting_in).collect();
+    // Who oversees what is the domain's rule (`organisation::standing`, through `visible_to`).
+    let visible: std::collections::HashSet<OrgId> = deployment.visible_to(actor).iter().map(|o| o.id).collect();
+    let below: Vec<Organisation> =
+        deployment.subtree(acting_in).into_iter().filter(|o| o.id != acting_in && visible.contains(&o.id)).collect();
     if below.is_empty() {
         return Ok(vec![]);
     }

@@ -61,6 +61,17 @@ fn keep_large_trees() {
                 libgit2_sys::GIT_OPT_SET_CACHE_MAX_SIZE as std::ffi::c_int,
                 64isize * 1024 * 1024,
             );
+            // A store's behaviour is its own configuration's, never the host account's
+            // ~/.gitconfig or /etc/gitconfig; and a province's 150 stores each parsed those two
+            // files again (a third of libgit2's memory per open repository).
+            for level in [
+                git2::ConfigLevel::System,
+                git2::ConfigLevel::XDG,
+                git2::ConfigLevel::Global,
+                git2::ConfigLevel::ProgramData,
+            ] {
+                let _ = git2::opts::set_search_path(level, "");
+            }
         }
     });
 }
