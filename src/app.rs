@@ -189,8 +189,13 @@ pub fn open(settings: &Settings) -> AppResult<Arc<Deployment>> {
     let deployment = Deployment::load(Arc::new(db), Box::new(open_org))?;
     // The first start (or the first after an upgrade from a release without organisations)
     // creates the first organisation from the settings; rows already stored belong to it.
-    if deployment.first().is_none() {
-        deployment.create_first(first_organisation(settings)?)?;
+    if deployment.first().is_none()
+        && let Err(e) = deployment.create_first(first_organisation(settings)?)
+    {
+        // Another instance starting on the same empty database made it first.
+        if deployment.first().is_none() {
+            return Err(e);
+        }
     }
     Ok(Arc::new(deployment))
 }

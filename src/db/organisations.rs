@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use diesel::dsl::{count, count_star, max};
 use diesel::prelude::*;
 
-use super::connection::Db;
+use super::connection::{Db, DbConn};
 use super::events::append;
 use super::rows::stored;
 use super::schema::{
@@ -17,8 +17,9 @@ use crate::domain::audit::AuditStatus;
 use crate::domain::event::NewEvent;
 use crate::domain::legal_basis::LegalStatus;
 use crate::domain::nonconformity::{CaStatus, NcStatus};
-use crate::domain::organisation::{OrgId, OrgKind, Organisation};
+use crate::domain::organisation::{FIRST_ORG, OrgId, OrgKind, Organisation};
 use crate::service::ports::{NewOrganisation, Organisations, PortResult, UnitSummary};
+use diesel::connection::SimpleConnection;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = organisations)]
@@ -54,16 +55,30 @@ impl Organisations for Db {
     fn insert_organisation(&self, new: &NewOrganisation, event: &NewEvent) -> PortResult<Organisation> {
         let now = chrono::Utc::now().naive_utc();
         self.write(|c| {
-            let id: i32 = diesel::insert_into(organisations::table)
-                .values((
-                    organisations::slug.eq(&new.slug),
-                    organisations::name.eq(&new.name),
-                    organisations::kind.eq(new.kind.as_str()),
-                    organisations::parent_id.eq(new.parent.map(|p| p.0)),
-                    organisations::created_at.eq(now),
-                ))
-                .returning(organisations::id)
-                .get_result(c)?;
+            let values = (
+                organisations::slug.eq(&new.slug),
+                organisations::name.eq(&new.name),
+                organisations::kind.eq(new.kind.as_str()),
+                organisations::parent_id.eq(new.parent.map(|p| p.0)),
+                organisations::created_at.eq(now),
+            );
+            // The root is the first organisation, and rows written before organisations existed
+            // name it as 1: it takes that id explicitly, not whatever a PostgreSQL sequence that
+            // lost numbers to a rolled-back insert would give.
+            let id: i32 = if new.parent.is_none() {
+                diesel::insert_into(organisations::table)
+                    .values((organisations::id.eq(FIRST_ORG.0), values))
+                    .returning(organisations::id)
+                    .get_result(c)?
+            } else {
+                diesel::insert_into(organisations::table).values(values).returning(organisations::id).get_result(c)?
+            };
+            if let DbConn::Postgres(_) = c {
+                // A sequence does not see explicit ids: move it past them.
+                c.batch_execute(
+                    "SELECT setval(pg_get_serial_sequence('organisations', 'id'), (SELECT MAX(id) FROM organisations))",
+                )?;
+            }
             append(c, id, &NewEvent { entity_id: new.slug.clone(), ..event.clone() })?;
             Ok(Organisation {
                 id: OrgId(id),

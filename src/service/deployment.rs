@@ -134,7 +134,7 @@ impl Deployment {
             open,
             tree: RwLock::new(tree),
             complete_on_open: Default::default(),
-            refreshed: std::sync::Mutex::new(Some(std::time::Instant::now())),
+            refreshed: Default::default(),
             summaries: Default::default(),
         })
     }

@@ -63,6 +63,14 @@ async fn the_service_runs_on_postgresql_and_rebuilds_from_git() {
     let fields = body_json(res).await;
     let kntc = fields["items"].as_array().unwrap().iter().find(|f| f["code"] == "KNTC").unwrap().clone();
     assert_eq!(kntc["procedure_count"], 1);
+    // The first organisation took id 1 explicitly; the sequence moved past it, so the next
+    // organisation gets an id of its own and its own empty catalogue.
+    let bearer = || ("Authorization", format!("Bearer {token}"));
+    let new = serde_json::json!({"slug": "xa-pg", "name": "Xã trên PostgreSQL", "corpus": "empty"});
+    let req = TestRequest::post().uri("/api/v1/orgs").insert_header(bearer()).set_json(new).to_request();
+    assert_eq!(test::call_service(&app, req).await.status(), StatusCode::CREATED);
+    let req = TestRequest::get().uri("/api/v1/orgs/xa-pg/procedures").insert_header(bearer()).to_request();
+    assert_eq!(body_json(test::call_service(&app, req).await).await["total"], 0);
     publish_a_revision(&started);
     audit_to_nonconformity(&started);
     let before: Vec<_> = CODES.iter().flat_map(|c| started.state.first_org().index.revisions(c).unwrap()).collect();
