@@ -601,3 +601,90 @@ async fn a_commune_names_only_its_own_people() {
     }
     assert_eq!(test::call_service(&c.app, submit("dgv-a", "sep-a")).await.status(), StatusCode::SEE_OTHER);
 }
+
+/// (METHOD, path) of every page route registered in `src/pages/mod.rs`, as the OpenAPI test reads
+/// the API's: a page added later is walked without being listed here.
+fn page_routes() -> Vec<(String, String)> {
+    let source = include_str!("../../src/pages/mod.rs");
+    let mut routes = Vec::new();
+    for line in source.lines() {
+        let Some(at) = line.find("route(\"") else { continue };
+        let rest = &line[at + 7..];
+        let path = &rest[..rest.find('"').unwrap()];
+        let method = rest.split("web::").nth(1).and_then(|m| m.split("()").next()).unwrap().to_uppercase();
+        routes.push((method, path.to_owned()));
+    }
+    routes
+}
+
+/// Every page route, under commune A's prefix, for accounts that may not see it (commune B's
+/// account holding every role, the province's staff member): 404, and every page route naming
+/// commune A's records without a prefix, for that account of commune B: 404 or, for a form, a
+/// refusal that changes nothing. Sign-in, sign-out, the language switch and static files name no organisation.
+#[actix_web::test]
+async fn every_page_route_answers_404_for_what_another_organisation_holds() {
+    let world = province();
+    let c = Client::new(service(&world.started).await);
+    communes(&c).await;
+    let all_roles = json!({"username": "sep-b", "display_name": "Sếp B", "password": password_of("sep-b"),
+        "roles": Role::ALL, "org": "xa-b"});
+    assert_eq!(c.call("admin", "POST", "/api/v1/users", Some(all_roles)).await.0, StatusCode::CREATED);
+    let records = records_of_a(&c).await;
+    let (_, events_before) = c.call("sep-a", "GET", "/api/v1/events?limit=1", None).await;
+    let routes = page_routes();
+    assert!(routes.len() > 40, "the route scan found the pages: {}", routes.len());
+    let public = ["/login", "/logout", "/lang/{lang}", "/static/{path:.*}"];
+    let mut walked = 0;
+    for (method, path) in routes.iter().filter(|(_, p)| !public.contains(&p.as_str())) {
+        let id = if path.starts_with("/change-requests") {
+            records.change_request
+        } else if path.starts_with("/audits") {
+            records.audit
+        } else if path.starts_with("/nonconformities") {
+            records.nonconformity
+        } else {
+            records.corrective_action
+        };
+        let concrete = path
+            .replace("{code}", "QT-HTI-01")
+            .replace("{revision}", "1")
+            .replace("{username}", "thuky-a")
+            .replace("{key}", "LUAT-HOTICH-2014")
+            .replace("{action}", "close")
+            .replace("{id}", &id.to_string());
+        // Queries a page requires, so that a 400 for a missing one cannot hide a leak.
+        let concrete = if path.ends_with("/diff") { format!("{concrete}?from=1&to=1") } else { concrete };
+        let prefixed = format!("/o/xa-a{}", if concrete == "/" { "" } else { &concrete });
+        for outsider in ["sep-b", "nhanvien-tinh"] {
+            let token = c.token(outsider).await;
+            let req = match method.as_str() {
+                "GET" => page(&prefixed, &token),
+                _ => form_post(&prefixed, &token, &[("csrf", "x")]),
+            };
+            let status = test::call_service(&c.app, req).await.status();
+            assert_eq!(status, StatusCode::NOT_FOUND, "{outsider}: {method} {prefixed}");
+            walked += 1;
+        }
+        if path.contains('{') {
+            let token = c.token("sep-b").await;
+            let req = match method.as_str() {
+                "GET" => page(&concrete, &token),
+                _ => form_post(&concrete, &token, &[("csrf", &csrf_for(&token))]),
+            };
+            let status = test::call_service(&c.app, req).await.status();
+            assert!(
+                status == StatusCode::NOT_FOUND || (method != "GET" && status.is_client_error()),
+                "sep-b: {method} {concrete} → {status}"
+            );
+            walked += 1;
+        }
+    }
+    assert!(walked > 90, "{walked} calls");
+    let (_, events_after) = c.call("sep-a", "GET", "/api/v1/events?limit=1", None).await;
+    assert_eq!(events_after["total"], events_before["total"], "nothing was recorded in commune A");
+}
+
+/// The CSRF field a page of this session carries.
+fn csrf_for(token: &str) -> String {
+    qms::web_common::csrf_for_session(token)
+}
