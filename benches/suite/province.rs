@@ -150,19 +150,19 @@ fn province_home(started: &Startup) {
     );
 }
 
-/// The release binary on the province's data, its commune's staff reading their page.
-fn memory(data: &Path, database_url: Option<&str>) {
+/// The release binary on a deployment's data (`what` names it), a commune's staff reading their
+/// page.
+fn memory(what: &str, data: &Path, database_url: Option<&str>) {
     let mut env = vec![("QMS_PROCEDURES_DIR", "/nonexistent".to_owned())];
     if let Some(url) = database_url {
         env.push(("QMS_DATABASE_URL", url.to_owned()));
     }
     let password = format!("canbo{}", crate::setup::PASSWORD_SUFFIX);
     match crate::read_http::served_memory(data, &env, "canbo", &password) {
-        Ok((rps, rss)) => println!(
-            "memory of `qms serve` serving the province's {} organisations (a commune's page at {rps:.0} req/s for 5 s): {rss} MB resident (the single organisation's figure is above; target ≤ 1.2×)",
-            organisations()
-        ),
-        Err(why) => println!("memory of `qms serve` on the province: not measured, {why}"),
+        Ok((rps, rss)) => {
+            println!("memory of `qms serve` serving {what} (a page at {rps:.0} req/s for 5 s): {rss} MB resident")
+        }
+        Err(why) => println!("memory of `qms serve` serving {what}: not measured, {why}"),
     }
 }
 
@@ -185,24 +185,9 @@ fn on(backend: &str, real: &Path, database_url: Option<String>, single_url: Opti
     // The binary opens the same data directory: this process lets go of it (the search index's
     // writer lock) first.
     drop(started);
-    memory(data.path(), database_url.as_deref());
+    memory(&format!("the province's {} organisations", organisations()), data.path(), database_url.as_deref());
     drop(single);
-    single_memory(single_data.path(), single_url.as_deref());
-}
-
-/// The release binary on the single organisation's data, on the same backend.
-fn single_memory(data: &Path, database_url: Option<&str>) {
-    let mut env = vec![("QMS_PROCEDURES_DIR", "/nonexistent".to_owned())];
-    if let Some(url) = database_url {
-        env.push(("QMS_DATABASE_URL", url.to_owned()));
-    }
-    let password = format!("canbo{}", crate::setup::PASSWORD_SUFFIX);
-    match crate::read_http::served_memory(data, &env, "canbo", &password) {
-        Ok((rps, rss)) => println!(
-            "memory of `qms serve` serving the single organisation ({rps:.0} req/s for 5 s): {rss} MB resident"
-        ),
-        Err(why) => println!("memory of `qms serve` on the single organisation: not measured, {why}"),
-    }
+    memory("the single organisation (target: the province ≤ 1.2× this)", single_data.path(), single_url.as_deref());
 }
 
 pub fn run(real: &Path) {

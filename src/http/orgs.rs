@@ -107,12 +107,8 @@ pub async fn create(
 pub struct UnitDto {
     #[serde(flatten)]
     pub org: OrgDto,
-    pub procedures: i64,
-    pub overdue_reviews: i64,
-    pub citing_superseded: i64,
-    pub open_nonconformities: i64,
-    pub overdue_actions: i64,
-    pub last_audit: Option<chrono::NaiveDate>,
+    #[serde(flatten)]
+    pub summary: crate::service::ports::UnitSummary,
 }
 
 /// `GET /api/v1/units`: every organisation below this one, for its admin and auditor, with
@@ -123,18 +119,8 @@ pub async fn units(state: web::Data<AppState>, user: CurrentUser) -> AppResult<H
     let s = state.clone();
     let acting_in = user.org.org.id;
     let units = blocking(move || organisations::units(&s.deployment, &user.actor, acting_in, today)).await?;
-    let items: Vec<UnitDto> = units
-        .iter()
-        .map(|u| UnitDto {
-            org: OrgDto::of(&u.org, &state.deployment),
-            procedures: u.summary.procedures,
-            overdue_reviews: u.summary.overdue_reviews,
-            citing_superseded: u.summary.citing_superseded,
-            open_nonconformities: u.summary.open_nonconformities,
-            overdue_actions: u.summary.overdue_actions,
-            last_audit: u.summary.last_audit,
-        })
-        .collect();
+    let items: Vec<UnitDto> =
+        units.into_iter().map(|u| UnitDto { org: OrgDto::of(&u.org, &state.deployment), summary: u.summary }).collect();
     let total = items.len() as i64;
     Ok(HttpResponse::Ok().json(List { items, total }))
 }

@@ -13,8 +13,9 @@ pub struct NewOrganisation {
     pub parent: Option<crate::domain::organisation::OrgId>,
 }
 
-/// Where one organisation's quality system stands, for its parent's home page.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Where one organisation's quality system stands, for its parent's home page (and, as it is,
+/// the figures of `GET /api/v1/units`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct UnitSummary {
     /// Procedures in force.
     pub procedures: i64,
