@@ -245,8 +245,7 @@ impl Deployment {
         if let Some(s) = self.read().services.get(&id) {
             return Ok(s.clone());
         }
-        let org =
-            self.get(id).ok_or_else(|| AppError::not_found(ErrorCode::OrganisationNotFound, "Không có đơn vị này."))?;
+        let org = self.get(id).ok_or_else(no_such_organisation)?;
         let opened = Arc::new((self.open)(&org)?);
         if self.complete_on_open.load(std::sync::atomic::Ordering::Acquire) {
             let completed = super::reconcile::reconcile(&opened)
@@ -325,16 +324,9 @@ impl Deployment {
     /// Gives an organisation a new name (from the console: after upgrading a data directory made
     /// before organisations, the first one is named from the settings of that first start).
     pub fn rename(&self, slug: &str, name: &str) -> AppResult<Organisation> {
-        let org = self
-            .by_slug(slug)
-            .ok_or_else(|| AppError::not_found(ErrorCode::OrganisationNotFound, "Không có đơn vị này."))?;
+        let org = self.by_slug(slug).ok_or_else(no_such_organisation)?;
         let name = name.trim();
-        if !organisation::valid_name(name) {
-            return Err(AppError::unprocessable(
-                ErrorCode::InvalidOrgName,
-                "Tên đơn vị phải có, trên một dòng, tối đa 200 ký tự.",
-            ));
-        }
+        check_name(name)?;
         let event = NewEvent {
             detail: name.to_owned(),
             ..NewEvent::now("qms-cli", "organisation.rename", "organisation", slug)
@@ -357,12 +349,7 @@ impl Deployment {
                 "Mã đơn vị chỉ gồm 2–40 chữ thường không dấu, chữ số và dấu gạch ngang.",
             ));
         }
-        if !organisation::valid_name(&new.name) {
-            return Err(AppError::unprocessable(
-                ErrorCode::InvalidOrgName,
-                "Tên đơn vị phải có, trên một dòng, tối đa 200 ký tự.",
-            ));
-        }
+        check_name(&new.name)?;
         if self.by_slug(&new.slug).is_some() {
             return Err(exists());
         }
@@ -378,6 +365,18 @@ impl Deployment {
         self.services(created.id)?;
         Ok(created)
     }
+}
+
+fn check_name(name: &str) -> AppResult<()> {
+    if organisation::valid_name(name) {
+        Ok(())
+    } else {
+        Err(AppError::unprocessable(ErrorCode::InvalidOrgName, "Tên đơn vị phải có, trên một dòng, tối đa 200 ký tự."))
+    }
+}
+
+fn no_such_organisation() -> AppError {
+    AppError::not_found(ErrorCode::OrganisationNotFound, "Không có đơn vị này.")
 }
 
 fn not_found() -> AppError {
