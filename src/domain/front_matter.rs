@@ -55,6 +55,20 @@ pub struct FrontMatter {
     /// could not be confirmed), kept apart from the text so they are not mistaken for settled.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// For a procedure adopted from a parent organisation: the parent's revision it was last
+    /// brought up to date with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<Upstream>,
+}
+
+/// Where an adopted procedure comes from: the parent organisation, its code there and the
+/// revision of it last taken (API.md, "Upstream").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Upstream {
+    pub org: String,
+    pub code: String,
+    pub revision: u32,
 }
 
 /// A rule a front matter breaks, independent of any other file.
@@ -116,6 +130,17 @@ impl FrontMatter {
         if self.iso_clauses.iter().any(|c| !is_clause(c)) {
             bad("iso_clauses", "điều khoản ISO phải có dạng số, ví dụ \"7.5.3\"".into());
         }
+        if let Some(upstream) = &self.upstream {
+            if !super::organisation::valid_slug(&upstream.org) {
+                bad("upstream", format!("mã đơn vị cấp trên \"{}\" không hợp lệ", upstream.org));
+            }
+            if ProcedureCode::parse(&upstream.code).is_none() {
+                bad("upstream", format!("mã quy trình gốc \"{}\" không đúng dạng", upstream.code));
+            }
+            if upstream.revision == 0 {
+                bad("upstream", "lần ban hành của bản gốc phải từ 1 trở lên".into());
+            }
+        }
         out
     }
 }
@@ -144,6 +169,7 @@ mod tests {
             legal_basis: vec!["LUAT-HOTICH-2014".into()],
             iso_clauses: vec!["8.1".into()],
             notes: vec![],
+            upstream: None,
         }
     }
 
@@ -164,5 +190,19 @@ mod tests {
         fm.notes = vec!["Cần xác minh số Nghị quyết".into(), " ".into()];
         let keys: Vec<_> = fm.problems().iter().map(|p| p.key).collect();
         assert_eq!(keys, ["code", "review_interval_months", "kind", "legal_basis", "notes", "iso_clauses"]);
+    }
+
+    /// An adopted procedure names the parent's organisation, code and revision, each well formed.
+    #[test]
+    fn upstream_names_a_parent_revision() {
+        let adopted = |org: &str, code: &str, revision| FrontMatter {
+            upstream: Some(Upstream { org: org.into(), code: code.into(), revision }),
+            ..sample()
+        };
+        assert_eq!(adopted("hue", "QT-HTI-01", 3).problems(), vec![]);
+        for bad in [adopted("Huế", "QT-HTI-01", 3), adopted("hue", "HTI-01", 3), adopted("hue", "QT-HTI-01", 0)] {
+            let keys: Vec<_> = bad.problems().iter().map(|p| p.key).collect();
+            assert_eq!(keys, ["upstream"], "{:?}", bad.upstream);
+        }
     }
 }
