@@ -246,6 +246,44 @@ struct ActionForm {
     content_hash: String,
 }
 
+/// The workflow forms of a change request's page, by the last segment of the address each posts
+/// to. Parsed once: the handler then matches the variant, and a new form is found by the compiler.
+#[derive(Debug, Clone, Copy)]
+enum FormAction {
+    Submit,
+    Review,
+    Approve,
+    Reject,
+    Publish,
+    Withdraw,
+}
+
+impl FormAction {
+    fn from_path(segment: &str) -> Option<Self> {
+        match segment {
+            "submit" => Some(Self::Submit),
+            "reviews" => Some(Self::Review),
+            "approve" => Some(Self::Approve),
+            "reject" => Some(Self::Reject),
+            "publish" => Some(Self::Publish),
+            "withdraw" => Some(Self::Withdraw),
+            _ => None,
+        }
+    }
+
+    /// The form's name on the page, where a refusal's message is shown.
+    fn form(self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Review => "review",
+            Self::Approve => "approve",
+            Self::Reject => "reject",
+            Self::Publish => "publish",
+            Self::Withdraw => "withdraw",
+        }
+    }
+}
+
 /// Runs one workflow action from its form; a refused action shows the page again with the
 /// message inside that form.
 pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::Bytes) -> AppResult<HttpResponse> {
@@ -253,15 +291,8 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
     let id = id_of(&raw_id)?;
     let form: ActionForm = parse_form(&body)?;
     reader.check_csrf(&form.csrf)?;
-    let name: &'static str = match action.as_str() {
-        "submit" => "submit",
-        "reviews" => "review",
-        "approve" => "approve",
-        "reject" => "reject",
-        "publish" => "publish",
-        "withdraw" => "withdraw",
-        _ => return Err(AppError::not_found(ErrorCode::NotFound, "Không có thao tác này.")),
-    };
+    let action = FormAction::from_path(&action)
+        .ok_or_else(|| AppError::not_found(ErrorCode::NotFound, "Không có thao tác này."))?;
     let effective_date = match form.effective_date.trim() {
         "" => None,
         d => Some(
@@ -271,9 +302,9 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
     let (state, actor) = (reader.org.clone(), reader.actor.clone());
     let outcome = blocking(move || {
         let s = &state;
-        match name {
-            "submit" => workflow::submit(s, &actor, id, form.reviewers, form.approver).map(|_| ()),
-            "review" => {
+        match action {
+            FormAction::Submit => workflow::submit(s, &actor, id, form.reviewers, form.approver).map(|_| ()),
+            FormAction::Review => {
                 let approves = match Decision::parse(&form.decision) {
                     Some(Decision::Approve) => true,
                     Some(Decision::RequestChanges) => false,
@@ -283,15 +314,15 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
                 };
                 workflow::review(s, &actor, id, approves, &form.comment, Some(&form.content_hash)).map(|_| ())
             }
-            "approve" => {
+            FormAction::Approve => {
                 workflow::approve(s, &actor, id, &form.password, &form.comment, Some(&form.content_hash)).map(|_| ())
             }
-            "reject" => workflow::reject(s, &actor, id, &form.comment).map(|_| ()),
-            "publish" => {
+            FormAction::Reject => workflow::reject(s, &actor, id, &form.comment).map(|_| ()),
+            FormAction::Publish => {
                 let input = publish::PublishInput { effective_date, summary: form.summary };
                 publish::publish(s, &actor, id, input).map(|_| ())
             }
-            _ => workflow::withdraw(s, &actor, id, &form.comment).map(|_| ()),
+            FormAction::Withdraw => workflow::withdraw(s, &actor, id, &form.comment).map(|_| ()),
         }
     })
     .await;
@@ -299,7 +330,7 @@ pub async fn act(reader: Reader, path: web::Path<(String, String)>, body: web::B
         Ok(()) => Ok(see_other(&format!("/change-requests/{id}?saved=1"))),
         Err(e) if form_error_status(&e).is_some() || e.code == ErrorCode::SignatureRefused => {
             let message = reader.tr().error(&e);
-            detail_page(&reader, id, Some((name, field_at_fault(e.code), message)), None).await
+            detail_page(&reader, id, Some((action.form(), field_at_fault(e.code), message)), None).await
         }
         Err(e) => Err(e),
     }
